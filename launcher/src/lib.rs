@@ -1,0 +1,21 @@
+//! The launcher's decisions, as plain `no_std` logic tested on the host:
+//!
+//! - [`env`]: which variables to set before CPython starts, keeping what the
+//!   user set in NSH;
+//! - [`argv`]: the command line, handed to CPython byte for byte;
+//! - [`exit`]: the task's exit status from CPython's;
+//! - [`message`]: the one line a user reads when the launcher fails.
+#![no_std]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod argv;
+pub mod env;
+pub mod exit;
+pub mod message;
+
+pub use argv::{Argv, ArgvError};
+pub use env::{plan_environment, Assignment, EnvConfig};
+pub use exit::{task_status, LAUNCH_FAILED};
+pub use message::{LaunchError, MessageContext};
