@@ -1,1 +1,124 @@
-fn main(){}
+//! Generates the raw NuttX bindings and the Kconfig module, for NuttX targets
+//! only; on any other target the crate is empty and needs no libclang.
+//!
+//! Inputs (set by the app's Makefile):
+//! - `NUTTX_TOPDIR`: the configured NuttX tree (its `.config` and `include/`);
+//! - `NUTTX_CFLAGS` (optional): NuttX's compiler flags; the `-D`, `-U`, `-I`
+//!   and `-isystem` ones reach clang so the headers see what GCC sees;
+//! - `NUTTX_CC` (optional): NuttX's C compiler, whose own header folder
+//!   (`stdarg.h`, `stddef.h`) clang gets, since Debian's libclang does not
+//!   find its own.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+#[path = "kconfig_gen.rs"]
+mod kconfig_gen;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=NUTTX_TOPDIR");
+    println!("cargo:rerun-if-env-changed=NUTTX_CFLAGS");
+    println!("cargo:rerun-if-env-changed=NUTTX_CC");
+    println!("cargo:rerun-if-changed=wrapper.h");
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("nuttx") {
+        return;
+    }
+    let topdir = PathBuf::from(env::var("NUTTX_TOPDIR").unwrap_or_else(|_| {
+        panic!("NUTTX_TOPDIR is not set: build nuttx-sys through the app's Makefile, or point it at a configured NuttX tree")
+    }));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+    let dotconfig = topdir.join(".config");
+    println!("cargo:rerun-if-changed={}", dotconfig.display());
+    let config = fs::read_to_string(&dotconfig).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; configure NuttX first",
+            dotconfig.display()
+        )
+    });
+    fs::write(out.join("kconfig.rs"), kconfig_gen::kconfig_module(&config))
+        .expect("write kconfig.rs");
+
+    bindings(&topdir)
+        .write_to_file(out.join("bindings.rs"))
+        .expect("write bindings.rs");
+}
+
+fn bindings(topdir: &Path) -> bindgen::Bindings {
+    let include = topdir.join("include");
+    println!(
+        "cargo:rerun-if-changed={}",
+        include.join("nuttx/config.h").display()
+    );
+    let mut args = vec![
+        format!("--target={}", clang_target()),
+        // NuttX's headers, never the host's.
+        "-nostdinc".to_string(),
+        format!("-isystem{}", include.display()),
+    ];
+    if let Ok(cc) = env::var("NUTTX_CC") {
+        args.push(format!("-isystem{}", compiler_include_dir(&cc)));
+    }
+    let cflags = env::var("NUTTX_CFLAGS").unwrap_or_default();
+    args.extend(preprocessor_flags(&cflags));
+
+    bindgen::Builder::default()
+        .header("wrapper.h")
+        .clang_args(args)
+        .use_core()
+        .ctypes_prefix("core::ffi")
+        .layout_tests(false)
+        .generate_comments(false)
+        // BOARDIOC_ROMDISK is a function-like macro expansion.
+        .clang_macro_fallback()
+        .allowlist_function("mount|boardctl|stat|open|read|write|close|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
+        .allowlist_type("boardioc_romdisk_s|stat")
+        .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
+        .generate()
+        .expect("bindgen could not read the NuttX headers")
+}
+
+/// `<cc> -print-file-name=include`: the compiler's own headers.
+fn compiler_include_dir(cc: &str) -> String {
+    let mut words = cc.split_whitespace();
+    let program = words.next().expect("NUTTX_CC is empty");
+    let output = std::process::Command::new(program)
+        .args(words)
+        .arg("-print-file-name=include")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run NUTTX_CC ({cc}): {e}"));
+    String::from_utf8(output.stdout)
+        .expect("compiler printed a UTF-8 path")
+        .trim()
+        .to_string()
+}
+
+/// The clang target for the Rust target being built.
+fn clang_target() -> String {
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    match arch.as_str() {
+        "arm" => "arm-none-eabi".into(),
+        "aarch64" => "aarch64-none-elf".into(),
+        other => format!("{other}-unknown-elf"),
+    }
+}
+
+/// The flags of a GCC command line that change what the headers declare.
+fn preprocessor_flags(cflags: &str) -> Vec<String> {
+    let mut kept = Vec::new();
+    let mut words = cflags.split_whitespace();
+    while let Some(word) = words.next() {
+        if word == "-isystem" || word == "-I" {
+            if let Some(dir) = words.next() {
+                kept.push(format!("{word}{dir}"));
+            }
+        } else if ["-D", "-U", "-I", "-isystem"]
+            .iter()
+            .any(|p| word.starts_with(p))
+        {
+            kept.push(word.to_string());
+        }
+    }
+    kept
+}

@@ -104,7 +104,10 @@ mod tests {
     #[test]
     fn empty_command_lines_are_refused() {
         let (_owned, mut ptrs) = raw(&[b"python"]);
-        assert_eq!(unsafe { Argv::from_raw(0, ptrs.as_mut_ptr()) }.unwrap_err(), ArgvError::Empty);
+        assert_eq!(
+            unsafe { Argv::from_raw(0, ptrs.as_mut_ptr()) }.unwrap_err(),
+            ArgvError::Empty
+        );
         assert_eq!(
             unsafe { Argv::from_raw(1, core::ptr::null_mut()) }.unwrap_err(),
             ArgvError::Empty

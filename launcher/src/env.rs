@@ -42,7 +42,10 @@ pub fn plan_environment<'a>(
     let wanted = [
         (c"PYTHONHOME", config.home),
         (c"PYTHONPATH", config.path),
-        (c"PYTHON_BASIC_REPL", if config.basic_repl { c"1" } else { c"" }),
+        (
+            c"PYTHON_BASIC_REPL",
+            if config.basic_repl { c"1" } else { c"" },
+        ),
     ];
     let mut plan = Vec::new();
     for (name, value) in wanted {
@@ -78,9 +81,18 @@ mod tests {
         assert_eq!(
             plan.as_slice(),
             [
-                Assignment { name: c"PYTHONHOME", value: c"/usr/local" },
-                Assignment { name: c"PYTHONPATH", value: c"/mnt/sd/lib" },
-                Assignment { name: c"PYTHON_BASIC_REPL", value: c"1" },
+                Assignment {
+                    name: c"PYTHONHOME",
+                    value: c"/usr/local"
+                },
+                Assignment {
+                    name: c"PYTHONPATH",
+                    value: c"/mnt/sd/lib"
+                },
+                Assignment {
+                    name: c"PYTHON_BASIC_REPL",
+                    value: c"1"
+                },
             ]
         );
     }
@@ -100,7 +112,10 @@ mod tests {
             asked += 1;
             true
         });
-        assert_eq!(names(&plan), ["PYTHONHOME", "PYTHONPATH", "PYTHON_BASIC_REPL"]);
+        assert_eq!(
+            names(&plan),
+            ["PYTHONHOME", "PYTHONPATH", "PYTHON_BASIC_REPL"]
+        );
         assert_eq!(asked, 0, "forcing needs no lookups");
     }
 
@@ -120,6 +135,12 @@ mod tests {
         let mut cfg = config();
         cfg.home = c"/mnt/sd/python";
         let plan = plan_environment(&cfg, |_| false);
-        assert_eq!(plan[0], Assignment { name: c"PYTHONHOME", value: c"/mnt/sd/python" });
+        assert_eq!(
+            plan[0],
+            Assignment {
+                name: c"PYTHONHOME",
+                value: c"/mnt/sd/python"
+            }
+        );
     }
 }

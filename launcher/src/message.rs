@@ -30,7 +30,11 @@ pub struct MessageContext<'a> {
 
 impl LaunchError {
     /// Writes the message, ending with a newline.
-    pub fn write_line<W: Write>(&self, context: &MessageContext<'_>, out: &mut W) -> Result<(), W::Error> {
+    pub fn write_line<W: Write>(
+        &self,
+        context: &MessageContext<'_>,
+        out: &mut W,
+    ) -> Result<(), W::Error> {
         let mount_point = context.mount_point.to_bytes();
         let device = context.device.to_bytes();
         out.write_all(context.program.to_bytes())?;
@@ -201,9 +205,16 @@ mod tests {
 
     #[test]
     fn damaged_images_say_to_rebuild() {
-        for error in [ImageError::Missing, ImageError::BadMagic, ImageError::BadChecksum] {
+        for error in [
+            ImageError::Missing,
+            ImageError::BadMagic,
+            ImageError::BadChecksum,
+        ] {
             let line = text(LaunchError::Mount(MountError::Image(error)));
-            assert!(line.starts_with("python: the standard library image is "), "{line}");
+            assert!(
+                line.starts_with("python: the standard library image is "),
+                "{line}"
+            );
             assert!(line.contains("rebuild"), "{line}");
         }
         assert_eq!(
@@ -232,15 +243,23 @@ mod tests {
 
     #[test]
     fn sector_size_message_names_the_option() {
-        let line = text(LaunchError::Mount(MountError::Image(ImageError::BadSectorSize { sector_size: 4096 })));
+        let line = text(LaunchError::Mount(MountError::Image(
+            ImageError::BadSectorSize { sector_size: 4096 },
+        )));
         assert!(line.contains("sector size 4096 "), "{line}");
-        assert!(line.contains("CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE"), "{line}");
+        assert!(
+            line.contains("CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE"),
+            "{line}"
+        );
     }
 
     #[test]
     fn environment_and_argv_failures() {
         assert_eq!(
-            text(LaunchError::SetEnv { name: c"PYTHONHOME", errno: Errno::ENOMEM }),
+            text(LaunchError::SetEnv {
+                name: c"PYTHONHOME",
+                errno: Errno::ENOMEM
+            }),
             "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n"
         );
         assert_eq!(

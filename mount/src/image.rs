@@ -98,9 +98,9 @@ pub(crate) mod fixture {
         bytes[..8].copy_from_slice(b"-rom1fs-");
         bytes[8..12].copy_from_slice(&(len as u32).to_be_bytes());
         bytes[16..20].copy_from_slice(b"py\0\0");
-        let sum = bytes[..512.min(len)]
-            .chunks_exact(4)
-            .fold(0u32, |s, w| s.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]])));
+        let sum = bytes[..512.min(len)].chunks_exact(4).fold(0u32, |s, w| {
+            s.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+        });
         bytes[12..16].copy_from_slice(&0u32.wrapping_sub(sum).to_be_bytes());
         bytes
     }

@@ -18,17 +18,18 @@ pub type FsType = Vec<u8, FS_TYPE_CAP>;
 /// Scans `table` for a file system mounted at exactly `mount_point` and
 /// returns its type. Lines too long to hold cannot name our mount point
 /// and are skipped.
-pub fn mounted_type<R: Read>(
-    mut table: R,
-    mount_point: &[u8],
-) -> Result<Option<FsType>, R::Error> {
+pub fn mounted_type<R: Read>(mut table: R, mount_point: &[u8]) -> Result<Option<FsType>, R::Error> {
     let mut line: Vec<u8, LINE_CAP> = Vec::new();
     let mut overflow = false;
     let mut chunk = [0u8; 64];
     loop {
         let n = table.read(&mut chunk)?;
         let end_of_table = n == 0;
-        let bytes = if end_of_table { &b"\n"[..] } else { &chunk[..n] };
+        let bytes = if end_of_table {
+            &b"\n"[..]
+        } else {
+            &chunk[..n]
+        };
         for &byte in bytes {
             if byte == b'\n' {
                 if !overflow {
@@ -110,11 +111,15 @@ mod tests {
         mounted_type(reader, path.as_bytes()).unwrap()
     }
 
-    const TABLE: &str = "  /bin type binfs\n  /etc type romfs\n  /proc type procfs\n  /usr/local/lib type romfs\n";
+    const TABLE: &str =
+        "  /bin type binfs\n  /etc type romfs\n  /proc type procfs\n  /usr/local/lib type romfs\n";
 
     #[test]
     fn finds_an_exact_mount_point() {
-        assert_eq!(lookup(TABLE, 64, "/usr/local/lib").as_deref(), Some(&b"romfs"[..]));
+        assert_eq!(
+            lookup(TABLE, 64, "/usr/local/lib").as_deref(),
+            Some(&b"romfs"[..])
+        );
         assert_eq!(lookup(TABLE, 64, "/proc").as_deref(), Some(&b"procfs"[..]));
     }
 
@@ -129,14 +134,20 @@ mod tests {
     #[test]
     fn lines_split_across_reads_still_match() {
         for step in [1, 3, 7, 64] {
-            assert_eq!(lookup(TABLE, step, "/usr/local/lib").as_deref(), Some(&b"romfs"[..]));
+            assert_eq!(
+                lookup(TABLE, step, "/usr/local/lib").as_deref(),
+                Some(&b"romfs"[..])
+            );
         }
     }
 
     #[test]
     fn last_line_without_newline_is_read() {
         let table = "  /proc type procfs\n  /usr/local/lib type romfs";
-        assert_eq!(lookup(table, 5, "/usr/local/lib").as_deref(), Some(&b"romfs"[..]));
+        assert_eq!(
+            lookup(table, 5, "/usr/local/lib").as_deref(),
+            Some(&b"romfs"[..])
+        );
     }
 
     #[test]
@@ -149,12 +160,18 @@ mod tests {
         let mut table = std::string::String::from("  /");
         table.push_str(&"x".repeat(1000));
         table.push_str(" type vfat\n  /usr/local/lib type romfs\n");
-        assert_eq!(lookup(&table, 64, "/usr/local/lib").as_deref(), Some(&b"romfs"[..]));
+        assert_eq!(
+            lookup(&table, 64, "/usr/local/lib").as_deref(),
+            Some(&b"romfs"[..])
+        );
     }
 
     #[test]
     fn a_path_containing_type_is_read_to_the_last_separator() {
         let table = "  /mnt/a type b type vfat\n";
-        assert_eq!(lookup(table, 64, "/mnt/a type b").as_deref(), Some(&b"vfat"[..]));
+        assert_eq!(
+            lookup(table, 64, "/mnt/a type b").as_deref(),
+            Some(&b"vfat"[..])
+        );
     }
 }

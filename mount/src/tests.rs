@@ -9,8 +9,16 @@ use std::vec::Vec;
 enum Call {
     OpenTable,
     Stat,
-    Register { minor: u8, sectors: u32, sector_size: u16, len: usize },
-    Mount { device: Vec<u8>, mount_point: Vec<u8> },
+    Register {
+        minor: u8,
+        sectors: u32,
+        sector_size: u16,
+        len: usize,
+    },
+    Mount {
+        device: Vec<u8>,
+        mount_point: Vec<u8>,
+    },
 }
 
 struct FakeOs {
@@ -53,7 +61,12 @@ impl MountOs for FakeOs {
         sector_size: u16,
         image: &'static [u8],
     ) -> Result<(), Errno> {
-        self.calls.push(Call::Register { minor, sectors, sector_size, len: image.len() });
+        self.calls.push(Call::Register {
+            minor,
+            sectors,
+            sector_size,
+            len: image.len(),
+        });
         self.register
     }
 
@@ -82,14 +95,25 @@ fn config() -> MountConfig<'static> {
 #[test]
 fn first_run_registers_and_mounts() {
     let mut os = FakeOs::fresh_boot();
-    assert_eq!(ensure_mounted(&mut os, &config(), leaked_image(4096)), Ok(Mounted::Now));
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(4096)),
+        Ok(Mounted::Now)
+    );
     assert_eq!(
         os.calls,
         [
             Call::OpenTable,
             Call::Stat,
-            Call::Register { minor: 1, sectors: 64, sector_size: 64, len: 4096 },
-            Call::Mount { device: b"/dev/ram1".to_vec(), mount_point: b"/usr/local/lib".to_vec() },
+            Call::Register {
+                minor: 1,
+                sectors: 64,
+                sector_size: 64,
+                len: 4096
+            },
+            Call::Mount {
+                device: b"/dev/ram1".to_vec(),
+                mount_point: b"/usr/local/lib".to_vec()
+            },
         ]
     );
 }
@@ -98,7 +122,10 @@ fn first_run_registers_and_mounts() {
 fn later_run_reuses_the_mount() {
     let mut os = FakeOs::fresh_boot();
     os.table = Ok(b"  /proc type procfs\n  /usr/local/lib type romfs\n");
-    assert_eq!(ensure_mounted(&mut os, &config(), leaked_image(1024)), Ok(Mounted::Already));
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(1024)),
+        Ok(Mounted::Already)
+    );
     assert_eq!(os.calls, [Call::OpenTable]);
 }
 
@@ -106,7 +133,10 @@ fn later_run_reuses_the_mount() {
 fn a_mount_at_a_longer_path_does_not_count() {
     let mut os = FakeOs::fresh_boot();
     os.table = Ok(b"  /usr/local/lib2 type romfs\n");
-    assert_eq!(ensure_mounted(&mut os, &config(), leaked_image(1024)), Ok(Mounted::Now));
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(1024)),
+        Ok(Mounted::Now)
+    );
     assert!(matches!(os.calls.last(), Some(Call::Mount { .. })));
 }
 
@@ -115,7 +145,10 @@ fn registered_but_unmounted_disk_is_mounted_again() {
     let mut os = FakeOs::fresh_boot();
     os.register = Err(Errno::EEXIST);
     os.node = Ok(Node::Directory);
-    assert_eq!(ensure_mounted(&mut os, &config(), leaked_image(1024)), Ok(Mounted::Now));
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(1024)),
+        Ok(Mounted::Now)
+    );
     assert!(matches!(os.calls.last(), Some(Call::Mount { .. })));
 }
 
@@ -135,7 +168,10 @@ fn another_file_system_at_the_mount_point_is_reported() {
     let mut os = FakeOs::fresh_boot();
     os.table = Ok(b"  /usr/local/lib type vfat\n");
     let err = ensure_mounted(&mut os, &config(), leaked_image(1024)).unwrap_err();
-    assert_eq!(err, MountError::Occupied(FsType::from_slice(b"vfat").unwrap()));
+    assert_eq!(
+        err,
+        MountError::Occupied(FsType::from_slice(b"vfat").unwrap())
+    );
 }
 
 #[test]
@@ -179,7 +215,10 @@ fn stat_failure_other_than_missing_is_reported() {
         Err(MountError::Inspect(Errno::EACCES))
     );
     os.node = Err(Errno::ENOENT);
-    assert_eq!(ensure_mounted(&mut os, &config(), leaked_image(1024)), Ok(Mounted::Now));
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(1024)),
+        Ok(Mounted::Now)
+    );
 }
 
 #[test]
@@ -205,6 +244,8 @@ fn sector_size_beyond_the_image_is_refused() {
     cfg.sector_size = 2048;
     assert_eq!(
         ensure_mounted(&mut os, &cfg, leaked_image(1024)),
-        Err(MountError::Image(ImageError::BadSectorSize { sector_size: 2048 }))
+        Err(MountError::Image(ImageError::BadSectorSize {
+            sector_size: 2048
+        }))
     );
 }

@@ -1,0 +1,55 @@
+//! The launcher's settings, straight from the NuttX `.config`.
+
+use core::ffi::c_char;
+
+use launcher::EnvConfig;
+use mount::Errno;
+use nuttx_sys::kconfig as k;
+
+use crate::LaunchConfig;
+
+const _: () = assert!(
+    k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR >= 0
+        && k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR <= 255
+);
+const _: () = assert!(
+    k::CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE > 0
+        && k::CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE <= 65535
+);
+
+pub static LAUNCH: LaunchConfig<'static> = LaunchConfig {
+    program: k::CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME,
+    mount_point: k::CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT,
+    minor: k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR as u8,
+    sector_size: k::CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE as u16,
+    env: EnvConfig {
+        home: k::CONFIG_INTERPRETERS_PYTHON_RS_HOME,
+        path: k::CONFIG_INTERPRETERS_PYTHON_RS_PATH,
+        basic_repl: k::CONFIG_INTERPRETERS_PYTHON_RS_BASIC_REPL,
+        force: k::CONFIG_INTERPRETERS_PYTHON_RS_FORCE_ENV,
+    },
+};
+
+extern "C" {
+    // Bounds of the ROMFS image, placed in .rodata by the app's romfs.S.
+    static python_rs_romfs_start: c_char;
+    static python_rs_romfs_end: c_char;
+}
+
+/// The standard library image built into the firmware.
+pub fn image() -> &'static [u8] {
+    // SAFETY: the two symbols delimit one read-only blob that lives as long
+    // as the firmware.
+    unsafe {
+        let start = core::ptr::addr_of!(python_rs_romfs_start).cast::<u8>();
+        let end = core::ptr::addr_of!(python_rs_romfs_end).cast::<u8>();
+        core::slice::from_raw_parts(start, end.offset_from(start) as usize)
+    }
+}
+
+// The messages name errno values by the numbers in the `mount` crate; make
+// sure they are NuttX's.
+macro_rules! same_errno {
+    ($($name:ident)*) => { $(const _: () = assert!(Errno::$name.0 == nuttx_sys::$name as i32);)* };
+}
+same_errno!(EPERM ENOENT EIO ENXIO ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST ENODEV ENOTDIR EISDIR EINVAL ENOSPC EROFS ENAMETOOLONG ENOSYS);

@@ -1,0 +1,98 @@
+//! From `argc`/`argv` to an exit status.
+
+use core::ffi::{c_char, c_int, CStr};
+
+use launcher::{
+    plan_environment, task_status, Argv, EnvConfig, LaunchError, MessageContext, LAUNCH_FAILED,
+};
+use mount::{device_path, Errno, MountConfig, MountOs};
+
+/// Reading and setting environment variables (`getenv`, `setenv`).
+pub trait Environment {
+    fn is_set(&mut self, name: &CStr) -> bool;
+    fn set(&mut self, name: &CStr, value: &CStr) -> Result<(), Errno>;
+}
+
+/// The interpreter: `Py_BytesMain` on NuttX.
+pub trait Interpreter {
+    fn main(&mut self, argv: &Argv) -> c_int;
+}
+
+/// Everything configured in Kconfig that a run needs.
+#[derive(Clone, Copy, Debug)]
+pub struct LaunchConfig<'a> {
+    /// The command name, used in messages.
+    pub program: &'a CStr,
+    pub mount_point: &'a CStr,
+    pub minor: u8,
+    pub sector_size: u16,
+    pub env: EnvConfig<'a>,
+}
+
+/// Runs one `python` command and returns the task's exit status.
+///
+/// A launcher failure is printed once, as one line on `stderr`, and returns
+/// [`LAUNCH_FAILED`]; CPython is not started then.
+///
+/// # Safety
+/// `argc`/`argv` must be as a C `main` receives them.
+pub unsafe fn run<O, P, W>(
+    os: &mut O,
+    python: &mut P,
+    stderr: &mut W,
+    config: &LaunchConfig<'_>,
+    image: &'static [u8],
+    argc: c_int,
+    argv: *mut *mut c_char,
+) -> c_int
+where
+    O: MountOs + Environment,
+    P: Interpreter,
+    W: embedded_io::Write,
+{
+    let device = device_path(config.minor);
+    let mount = MountConfig {
+        mount_point: config.mount_point,
+        device: device.as_c_str(),
+        minor: config.minor,
+        sector_size: config.sector_size,
+    };
+    // SAFETY: forwarded from the caller.
+    match unsafe { prepare(os, config, &mount, image, argc, argv) } {
+        Ok(argv) => task_status(python.main(&argv)),
+        Err(error) => {
+            let context = MessageContext {
+                program: config.program,
+                mount_point: config.mount_point,
+                device: mount.device,
+            };
+            // Nothing better can be done when stderr itself fails.
+            let _ = error.write_line(&context, stderr);
+            LAUNCH_FAILED
+        }
+    }
+}
+
+unsafe fn prepare<O: MountOs + Environment>(
+    os: &mut O,
+    config: &LaunchConfig<'_>,
+    mount: &MountConfig<'_>,
+    image: &'static [u8],
+    argc: c_int,
+    argv: *mut *mut c_char,
+) -> Result<Argv, LaunchError> {
+    // SAFETY: forwarded from the caller.
+    let argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
+    mount::ensure_mounted(os, mount, image).map_err(LaunchError::Mount)?;
+    for assignment in plan_environment(&config.env, |name| os.is_set(name)) {
+        os.set(assignment.name, assignment.value)
+            .map_err(|errno| LaunchError::SetEnv {
+                name: assignment.name,
+                errno,
+            })?;
+    }
+    Ok(argv)
+}
+
+#[cfg(test)]
+mod tests;

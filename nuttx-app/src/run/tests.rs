@@ -1,0 +1,260 @@
+//! `run` with a fake NuttX and a fake interpreter.
+
+use super::*;
+use std::collections::BTreeMap;
+use std::ffi::CString;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use mount::Node;
+
+/// A ROMFS header with a valid checksum, 1 KiB long.
+fn image() -> &'static [u8] {
+    let mut bytes = vec![0u8; 1024];
+    bytes[..8].copy_from_slice(b"-rom1fs-");
+    bytes[8..12].copy_from_slice(&1024u32.to_be_bytes());
+    let sum = bytes[..512].chunks_exact(4).fold(0u32, |s, w| {
+        s.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    });
+    bytes[12..16].copy_from_slice(&0u32.wrapping_sub(sum).to_be_bytes());
+    Box::leak(bytes.into_boxed_slice())
+}
+
+#[derive(Default)]
+struct FakeBoard {
+    mounted: bool,
+    mount_point_is_file: bool,
+    env: BTreeMap<String, String>,
+    setenv_fails: bool,
+    events: Vec<String>,
+}
+
+impl MountOs for FakeBoard {
+    type Table = &'static [u8];
+
+    fn open_mount_table(&mut self) -> Result<Self::Table, Errno> {
+        Ok(if self.mounted {
+            b"  /usr/local/lib type romfs\n"
+        } else {
+            b"  /proc type procfs\n"
+        })
+    }
+    fn node_at(&mut self, _: &CStr) -> Result<Node, Errno> {
+        Ok(if self.mount_point_is_file {
+            Node::Other
+        } else {
+            Node::Missing
+        })
+    }
+    fn register_rom_disk(&mut self, _: u8, _: u32, _: u16, _: &'static [u8]) -> Result<(), Errno> {
+        self.events.push("register".into());
+        Ok(())
+    }
+    fn mount_romfs(&mut self, device: &CStr, _: &CStr) -> Result<(), Errno> {
+        self.events
+            .push(format!("mount {}", device.to_str().unwrap()));
+        self.mounted = true;
+        Ok(())
+    }
+}
+
+impl Environment for FakeBoard {
+    fn is_set(&mut self, name: &CStr) -> bool {
+        self.env.contains_key(name.to_str().unwrap())
+    }
+    fn set(&mut self, name: &CStr, value: &CStr) -> Result<(), Errno> {
+        if self.setenv_fails {
+            return Err(Errno::ENOMEM);
+        }
+        self.events.push(format!("set {}", name.to_str().unwrap()));
+        self.env.insert(
+            name.to_str().unwrap().into(),
+            value.to_str().unwrap().into(),
+        );
+        Ok(())
+    }
+}
+
+/// Records what CPython would have seen and returns a fixed status.
+struct FakePython {
+    status: c_int,
+    seen_args: Vec<Vec<u8>>,
+    runs: usize,
+}
+
+impl Interpreter for FakePython {
+    fn main(&mut self, argv: &Argv) -> c_int {
+        self.runs += 1;
+        self.seen_args = (0..argv.argc() as usize)
+            .map(|i| argv.get(i).unwrap().to_bytes().to_vec())
+            .collect();
+        self.status
+    }
+}
+
+fn config() -> LaunchConfig<'static> {
+    LaunchConfig {
+        program: c"python",
+        mount_point: c"/usr/local/lib",
+        minor: 1,
+        sector_size: 64,
+        env: EnvConfig {
+            home: c"/usr/local",
+            path: c"",
+            basic_repl: true,
+            force: false,
+        },
+    }
+}
+
+fn python_with(args: &[&[u8]], board: &mut FakeBoard, python: &mut FakePython) -> (c_int, String) {
+    let owned: Vec<CString> = args.iter().map(|a| CString::new(*a).unwrap()).collect();
+    let mut ptrs: Vec<*mut c_char> = owned.iter().map(|s| s.as_ptr() as *mut c_char).collect();
+    ptrs.push(core::ptr::null_mut());
+    let mut stderr: Vec<u8> = Vec::new();
+    let status = unsafe {
+        run(
+            board,
+            python,
+            &mut stderr,
+            &config(),
+            image(),
+            args.len() as c_int,
+            ptrs.as_mut_ptr(),
+        )
+    };
+    (status, String::from_utf8(stderr).unwrap())
+}
+
+fn fake_python(status: c_int) -> FakePython {
+    FakePython {
+        status,
+        seen_args: Vec::new(),
+        runs: 0,
+    }
+}
+
+#[test]
+fn mounts_then_sets_environment_then_runs_python() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    let (status, stderr) = python_with(&[b"python", b"-c", b"print(6*7)"], &mut board, &mut python);
+    assert_eq!(status, 0);
+    assert_eq!(stderr, "");
+    assert_eq!(
+        board.events,
+        [
+            "register",
+            "mount /dev/ram1",
+            "set PYTHONHOME",
+            "set PYTHON_BASIC_REPL"
+        ]
+    );
+    assert_eq!(
+        python.seen_args,
+        [b"python".to_vec(), b"-c".to_vec(), b"print(6*7)".to_vec()]
+    );
+}
+
+#[test]
+fn second_run_reuses_the_mount() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    python_with(&[b"python"], &mut board, &mut python);
+    board.events.clear();
+    python_with(&[b"python"], &mut board, &mut python);
+    assert!(
+        !board
+            .events
+            .iter()
+            .any(|e| e.starts_with("mount") || e == "register"),
+        "{:?}",
+        board.events
+    );
+    assert_eq!(python.runs, 2);
+}
+
+#[test]
+fn python_status_becomes_the_task_status() {
+    for (python_status, task) in [(0, 0), (1, 1), (2, 2), (7, 7), (256, 1)] {
+        let mut board = FakeBoard::default();
+        let (status, _) = python_with(&[b"python"], &mut board, &mut fake_python(python_status));
+        assert_eq!(status, task, "Python returned {python_status}");
+    }
+}
+
+#[test]
+fn user_environment_is_kept() {
+    let mut board = FakeBoard::default();
+    board.env.insert("PYTHONHOME".into(), "/mnt/sd".into());
+    python_with(&[b"python"], &mut board, &mut fake_python(0));
+    assert_eq!(board.env["PYTHONHOME"], "/mnt/sd");
+    assert_eq!(board.env["PYTHON_BASIC_REPL"], "1");
+}
+
+#[test]
+fn mount_failure_is_one_line_and_python_does_not_run() {
+    let mut board = FakeBoard {
+        mount_point_is_file: true,
+        ..FakeBoard::default()
+    };
+    let mut python = fake_python(0);
+    let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!(status, LAUNCH_FAILED);
+    assert_eq!(
+        stderr,
+        "python: cannot mount /dev/ram1 at /usr/local/lib: it exists and is not a directory\n"
+    );
+    assert_eq!(python.runs, 0);
+}
+
+#[test]
+fn setenv_failure_is_reported() {
+    let mut board = FakeBoard {
+        setenv_fails: true,
+        ..FakeBoard::default()
+    };
+    let mut python = fake_python(0);
+    let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!(status, LAUNCH_FAILED);
+    assert_eq!(
+        stderr,
+        "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n"
+    );
+    assert_eq!(python.runs, 0);
+}
+
+#[test]
+fn non_utf8_and_long_arguments_reach_python_unchanged() {
+    let long = vec![b'a'; 4096];
+    let odd: &[u8] = b"\xff\xfe-\xe9";
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    python_with(&[b"python", odd, &long], &mut board, &mut python);
+    assert_eq!(python.seen_args[1], odd);
+    assert_eq!(python.seen_args[2].len(), 4096);
+}
+
+#[test]
+fn empty_command_line_is_refused() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    let mut stderr: Vec<u8> = Vec::new();
+    let status = unsafe {
+        run(
+            &mut board,
+            &mut python,
+            &mut stderr,
+            &config(),
+            image(),
+            0,
+            core::ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, LAUNCH_FAILED);
+    assert_eq!(
+        String::from_utf8(stderr).unwrap(),
+        "python: started without a command line (argc is 0)\n".to_string()
+    );
+    assert_eq!(python.runs, 0);
+}

@@ -1,0 +1,75 @@
+//! `.config` to Rust source; used by `build.rs` and unit-tested on the host.
+
+use std::fmt::Write as _;
+use std::format;
+use std::string::String;
+
+/// Turns `.config` into Rust: `bool` for `=y`/`is not set`, `i64` for
+/// numbers, `&CStr` for strings, and a `kconfig_str!` macro for the strings
+/// that must be literals (symbol names).
+pub fn kconfig_module(config: &str) -> String {
+    let mut consts = String::new();
+    let mut macro_arms = String::new();
+    for line in config.lines() {
+        if let Some(name) = line
+            .strip_prefix("# CONFIG_")
+            .and_then(|rest| rest.strip_suffix(" is not set"))
+        {
+            writeln!(consts, "pub const CONFIG_{name}: bool = false;").unwrap();
+            continue;
+        }
+        let Some((name, value)) = line.strip_prefix("CONFIG_").and_then(|l| l.split_once('='))
+        else {
+            continue;
+        };
+        if value == "y" {
+            writeln!(consts, "pub const CONFIG_{name}: bool = true;").unwrap();
+        } else if value.starts_with('"') && value.ends_with('"') && value.len() >= 2 {
+            let text = &value[1..value.len() - 1];
+            writeln!(
+                consts,
+                "pub const CONFIG_{name}: &core::ffi::CStr = c\"{text}\";"
+            )
+            .unwrap();
+            writeln!(macro_arms, "    (CONFIG_{name}) => {{ \"{text}\" }};").unwrap();
+        } else if let Some(hex) = value.strip_prefix("0x") {
+            writeln!(consts, "pub const CONFIG_{name}: u64 = 0x{hex};").unwrap();
+        } else if value.parse::<i64>().is_ok() {
+            writeln!(consts, "pub const CONFIG_{name}: i64 = {value};").unwrap();
+        }
+    }
+    format!(
+        "{consts}\n/// A string option as a literal, for attributes: `kconfig_str!(CONFIG_ARCH)`.\n#[macro_export]\nmacro_rules! kconfig_str {{\n{macro_arms}}}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kconfig_module;
+
+    #[test]
+    fn each_kind_of_option_gets_its_type() {
+        let rust = kconfig_module(
+            "# comment\nCONFIG_FS_ROMFS=y\n# CONFIG_NET is not set\nCONFIG_MINOR=1\nCONFIG_NEG=-3\nCONFIG_BASE=0x10000000\nCONFIG_HOME=\"/usr/local\"\nCONFIG_16550_UART=y\n",
+        );
+        for line in [
+            "pub const CONFIG_FS_ROMFS: bool = true;",
+            "pub const CONFIG_NET: bool = false;",
+            "pub const CONFIG_MINOR: i64 = 1;",
+            "pub const CONFIG_NEG: i64 = -3;",
+            "pub const CONFIG_BASE: u64 = 0x10000000;",
+            "pub const CONFIG_HOME: &core::ffi::CStr = c\"/usr/local\";",
+            "pub const CONFIG_16550_UART: bool = true;",
+            "    (CONFIG_HOME) => { \"/usr/local\" };",
+        ] {
+            assert!(rust.contains(line), "missing {line:?} in\n{rust}");
+        }
+        assert!(!rust.contains("comment"));
+    }
+
+    #[test]
+    fn escaped_quotes_stay_escaped() {
+        let rust = kconfig_module("CONFIG_TEXT=\"say \\\"hi\\\"\"\n");
+        assert!(rust.contains(r#"c"say \"hi\"""#), "{rust}");
+    }
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Write an autoconf config.site for cross-building CPython for NuttX.
+
+Why: with a bare cross compiler (no C library of its own) every autoconf
+link test fails, so configure answers "no" to every AC_CHECK_FUNCS probe,
+even for functions NuttX has (uname, strftime, ...).  Compile-only probes
+(PY_CHECK_FUNC, header checks) work once CPPFLAGS has the NuttX include
+directory, so only the link-test answers are preseeded here.
+
+How: the functions configure probes by linking are read from CPython's
+configure.ac.  NuttX lists the functions its C library and system calls
+export, each with the preprocessor condition under which it is built
+(libs/libc/libc.csv, syscall/syscall.csv).  Every condition is evaluated
+by the cross preprocessor against the configured include/nuttx/config.h,
+so the answers follow the NuttX configuration, not a fixed list.  A few
+functions NuttX always provides but does not list are added (ALWAYS), and
+a few listed ones are forced off because CPython's use of them does not
+fit NuttX (NEVER).  Extra settings that are not function probes follow.
+
+Usage: nuttx-config-site.py --topdir NUTTX --configure-ac FILE
+                            --cpp "CC -E FLAGS..." --out FILE
+"""
+
+import argparse
+import csv
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+# Present in every NuttX build but missing from the two tables.
+ALWAYS = [
+    "getpid", "clock_gettime", "clock_getres", "clock_settime", "nanosleep",
+    "clock_nanosleep", "realpath", "getcwd", "fsync", "utimes", "timegm",
+    "mktime", "dup3", "fdopendir", "getpagesize",
+]
+
+# Listed by NuttX, but CPython must not use them here.
+NEVER = {
+    # pthread_kill/getpriority exist, but the remaining ones below do not
+    # behave as CPython expects from a POSIX process model.
+    "fork1": "no such call",
+    "lchmod": "the tmpfs/ROMFS/FAT file systems have no symlink modes",
+    "sigaltstack": "no alternate signal stacks",
+    "mmap": "only anonymous/ROM mappings; the mmap module would mislead",
+    "sendfile": "needs a socket source; os.sendfile is not useful here",
+}
+
+# Settings that are not link-test answers.
+FIXED = [
+    ("MODULE_BUILDTYPE", "static",
+     "link every extension module into libpython"),
+    ("ac_cv_file__dev_ptmx", "no", "cross build: no pseudo terminals"),
+    ("ac_cv_file__dev_ptc", "no", "cross build: no pseudo terminals"),
+    ("ac_cv_buggy_getaddrinfo", "no", "cross build: cannot run the test"),
+    ("ac_cv_pthread_is_default", "yes", "pthreads are in the C library"),
+    ("ac_cv_header_sys_syscall_h", "no", "not a Linux syscall ABI"),
+    ("ac_cv_header_linux_random_h", "no", "Linux only"),
+    ("ac_cv_header_sys_xattr_h", "no", "no extended attributes"),
+    ("ac_cv_enable_strict_prototypes_warning", "no",
+     "NuttX headers use old-style prototypes in places"),
+]
+
+
+def probed_functions(configure_ac):
+    """Names passed to AC_CHECK_FUNCS in configure.ac (link tests)."""
+    text = open(configure_ac, encoding="utf-8").read()
+    names = []
+    for m in re.finditer(r"AC_CHECK_FUNCS\(\s*\[([^\]]*)\]", text):
+        for name in m.group(1).replace("\\", " ").split():
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                names.append(name)
+    return sorted(set(names))
+
+
+def nuttx_table(topdir):
+    """name -> list of preprocessor conditions ("" = always built)."""
+    table = {}
+    for rel in ("libs/libc/libc.csv", "syscall/syscall.csv"):
+        path = os.path.join(topdir, rel)
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                if len(row) >= 3 and not row[0].startswith("#"):
+                    table.setdefault(row[0], []).append(row[2].strip())
+    return table
+
+
+def evaluate(conditions, cpp, topdir):
+    """Ask the cross preprocessor which conditions hold; returns a set."""
+    lines = ["#include <nuttx/config.h>"]
+    for i, cond in enumerate(conditions):
+        if cond:
+            lines += ["#if %s" % cond, "PYRS_TRUE_%d" % i, "#endif"]
+        else:
+            lines.append("PYRS_TRUE_%d" % i)
+    src = "\n".join(lines) + "\n"
+    cmd = shlex.split(cpp) + ["-P", "-x", "c", "-"]
+    res = subprocess.run(cmd, input=src, capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit("nuttx-config-site: preprocessor failed:\n" + res.stderr)
+    return {int(m) for m in re.findall(r"PYRS_TRUE_(\d+)", res.stdout)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--topdir", required=True)
+    ap.add_argument("--configure-ac", required=True)
+    ap.add_argument("--cpp", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--set", action="append", default=[],
+                    metavar="VAR=VALUE", help="extra cache settings")
+    args = ap.parse_args()
+
+    funcs = probed_functions(args.configure_ac)
+    table = nuttx_table(args.topdir)
+
+    conds, owners = [], []
+    for name in funcs:
+        for cond in table.get(name, []):
+            conds.append(cond)
+            owners.append(name)
+    true = evaluate(conds, args.cpp, args.topdir)
+    present = {owners[i] for i in true}
+    present |= set(ALWAYS) & set(funcs)
+
+    out = ["# Generated by tools/nuttx-config-site.py from the NuttX",
+           "# configuration in %s; do not edit." % args.topdir, ""]
+    for var, value, why in FIXED:
+        out.append("%s=%s  # %s" % (var, shlex.quote(value), why))
+    out.append("")
+    for name in funcs:
+        if name in NEVER:
+            out.append("ac_cv_func_%s=no  # %s" % (name, NEVER[name]))
+        else:
+            out.append("ac_cv_func_%s=%s" %
+                       (name, "yes" if name in present else "no"))
+    if args.set:
+        out += ["", "# Settings from the NuttX configuration (Makefile)"]
+        for item in args.set:
+            var, _, value = item.partition("=")
+            out.append("%s=%s" % (var, shlex.quote(value)))
+    text = "\n".join(out) + "\n"
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, args.out)
+
+
+if __name__ == "__main__":
+    main()
