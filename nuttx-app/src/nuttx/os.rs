@@ -70,6 +70,8 @@ impl MountOs for Nuttx {
         match check(unsafe { sys::stat(path.as_ptr(), info.as_mut_ptr()) }) {
             Ok(_) => {
                 // SAFETY: stat() succeeded and filled info.
+                // mode_t is not the same width in every configuration.
+                #[allow(clippy::unnecessary_cast)]
                 let mode = unsafe { info.assume_init() }.st_mode as u32;
                 Ok(if mode & sys::S_IFMT == sys::S_IFDIR {
                     Node::Directory

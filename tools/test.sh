@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every check that runs without NuttX; the README's test command and CI's.
+#
+#   tools/test.sh            host tests, cross builds, patch check
+#
+# Needs: Rust stable + nightly with rust-src, the riscv32imac-unknown-none-elf
+# target, Debian's python3-dev, and the pinned CPython archive (its path in
+# PYTHON_RS_ARCHIVE, or in .cache/ as tools/fetch-cpython.sh leaves it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "host tests (unit, doc, and the launcher in front of a real CPython)"
+cargo test --workspace --all-targets
+cargo test --workspace --doc
+
+step "no_std crates for RISC-V: stable riscv32imac-unknown-none-elf"
+cargo build --release -p mount -p launcher --target riscv32imac-unknown-none-elf
+
+step "no_std crates for the board's ABI: rv32imafdc/ilp32d target spec, core only"
+cargo +nightly build --release -p mount -p launcher \
+    -Zbuild-std=core -Zjson-target-spec \
+    --target targets/riscv32imafdc-unknown-nuttx-elf.json
+
+step "tools"
+python3 -m unittest discover -s tools -p 'test_*.py'
+
+step "patches apply to the pinned CPython source with no fuzz"
+tools/check-patches.sh
+
+step "QEMU acceptance harness"
+tools/qemu-harness.py "${PYTHON_RS_FIRMWARE:-}"
