@@ -5,11 +5,14 @@ use std::format;
 use std::string::String;
 
 /// Turns `.config` into Rust: `bool` for `=y`/`is not set`, `i64` for
-/// numbers, `&CStr` for strings, and a `kconfig_str!` macro for the strings
-/// that must be literals (symbol names).
+/// numbers, `&CStr` for strings, and two macros for strings needed as
+/// literals: `kconfig_str!` (the value) and `kconfig_c_ident!` (the value
+/// with `-` turned into `_`, as NuttX's Application.mk names a program's
+/// `<name>_main`; only for values that then form a C identifier).
 pub fn kconfig_module(config: &str) -> String {
     let mut consts = String::new();
     let mut macro_arms = String::new();
+    let mut ident_arms = String::new();
     for line in config.lines() {
         if let Some(name) = line
             .strip_prefix("# CONFIG_")
@@ -32,6 +35,12 @@ pub fn kconfig_module(config: &str) -> String {
             )
             .unwrap();
             writeln!(macro_arms, "    (CONFIG_{name}) => {{ \"{text}\" }};").unwrap();
+            let ident = text.replace('-', "_");
+            let is_ident = ident.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if is_ident {
+                writeln!(ident_arms, "    (CONFIG_{name}) => {{ \"{ident}\" }};").unwrap();
+            }
         } else if let Some(hex) = value.strip_prefix("0x") {
             writeln!(consts, "pub const CONFIG_{name}: u64 = 0x{hex};").unwrap();
         } else if value.parse::<i64>().is_ok() {
@@ -39,7 +48,7 @@ pub fn kconfig_module(config: &str) -> String {
         }
     }
     format!(
-        "{consts}\n/// A string option as a literal, for attributes: `kconfig_str!(CONFIG_ARCH)`.\n#[macro_export]\nmacro_rules! kconfig_str {{\n{macro_arms}}}\n"
+        "{consts}\n/// A string option as a literal, for attributes: `kconfig_str!(CONFIG_ARCH)`.\n#[macro_export]\nmacro_rules! kconfig_str {{\n{macro_arms}}}\n\n/// A string option as a C identifier literal (`-` becomes `_`).\n#[macro_export]\nmacro_rules! kconfig_c_ident {{\n{ident_arms}}}\n"
     )
 }
 
@@ -65,6 +74,24 @@ mod tests {
             assert!(rust.contains(line), "missing {line:?} in\n{rust}");
         }
         assert!(!rust.contains("comment"));
+    }
+
+    #[test]
+    fn program_names_become_c_identifiers() {
+        let rust = kconfig_module("CONFIG_PROG=\"python-rs\"\nCONFIG_PATH=\"/usr/local\"\n");
+        assert!(
+            rust.contains("    (CONFIG_PROG) => { \"python_rs\" };"),
+            "{rust}"
+        );
+        assert!(
+            !rust.contains("    (CONFIG_PATH) => { \"/usr_local\" };"),
+            "{rust}"
+        );
+        assert_eq!(
+            rust.matches("(CONFIG_PATH) =>").count(),
+            1,
+            "only kconfig_str! has the path"
+        );
     }
 
     #[test]

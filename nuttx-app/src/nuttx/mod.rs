@@ -20,11 +20,12 @@ impl Interpreter for CPython {
     }
 }
 
-/// The NSH builtin: `<progname>_main`, as NuttX's builtin table names it.
+/// The NSH builtin: `<progname>_main`, as NuttX's builtin table names it
+/// (with `-` in the name turned into `_`).
 ///
 /// # Safety
 /// Called by NSH with a C `main`'s `argc`/`argv`.
-#[export_name = concat!(nuttx_sys::kconfig_str!(CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME), "_main")]
+#[export_name = concat!(nuttx_sys::kconfig_c_ident!(CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME), "_main")]
 pub unsafe extern "C" fn python_rs_main(argc: c_int, argv: *mut *mut c_char) -> c_int {
     logger::install();
     // SAFETY: forwarded from NSH.

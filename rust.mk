@@ -1,0 +1,53 @@
+############################################################################
+# The Rust launcher: built by cargo, linked as build/lib/libpython_rs.a
+# (included by the app's Makefile; EXTRA_LIBS in Make.defs names it).
+#
+# The crate needs nightly Rust with rust-src: NuttX targets are tier 3, so
+# core is built from source (-Zbuild-std=core). The Rust target must match
+# the board's ABI exactly, or the linker refuses to mix the objects.
+############################################################################
+
+PYRS_CARGO ?= cargo +nightly
+
+ifeq ($(LLVM_ARCHTYPE),riscv32)
+  ifeq ($(LLVM_ABITYPE),ilp32d)
+    # No built-in rustc target has the double-float ABI; ours is in targets/.
+    PYRS_RUST_TARGET := $(CURDIR)/targets/riscv32imafdc-unknown-nuttx-elf.json
+  else ifeq ($(LLVM_ABITYPE),ilp32f)
+    PYRS_RUST_TARGET := riscv32imafc-unknown-nuttx-elf
+  else ifeq ($(CONFIG_ARCH_RV_ISA_A),y)
+    PYRS_RUST_TARGET := riscv32imac-unknown-nuttx-elf
+  else
+    PYRS_RUST_TARGET := riscv32imc-unknown-nuttx-elf
+  endif
+else ifeq ($(LLVM_ARCHTYPE),riscv64)
+  ifeq ($(LLVM_ABITYPE),lp64d)
+    PYRS_RUST_TARGET := riscv64gc-unknown-nuttx-elf
+  else
+    PYRS_RUST_TARGET := riscv64imac-unknown-nuttx-elf
+  endif
+else ifneq ($(filter thumb%,$(LLVM_ARCHTYPE)),)
+  PYRS_RUST_TARGET := $(LLVM_ARCHTYPE)-nuttx-$(LLVM_ABITYPE)
+else ifeq ($(LLVM_ARCHTYPE),aarch64)
+  PYRS_RUST_TARGET := aarch64-unknown-nuttx
+endif
+
+PYRS_CARGO_DIR  := $(PYRS_BUILD)/cargo
+PYRS_RUST_BUILT := $(PYRS_CARGO_DIR)/$(basename $(notdir $(PYRS_RUST_TARGET)))/release/libpython_rs.a
+PYRS_RUST_LIB   := $(PYRS_LIBDIR)/libpython_rs.a
+PYRS_RUST_SRCS  := $(CURDIR)/Cargo.toml $(CURDIR)/Cargo.lock \
+                   $(shell find $(addprefix $(CURDIR)/,nuttx-sys mount launcher nuttx-app targets) \
+                     -type f -not -path '*/tests/*')
+
+$(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(TOPDIR)/.config
+	$(Q) if [ -z "$(PYRS_RUST_TARGET)" ]; then \
+	  echo "python-rs: no Rust target is known for LLVM_ARCHTYPE=$(LLVM_ARCHTYPE)" \
+	       "LLVM_ABITYPE=$(LLVM_ABITYPE); add one to rust.mk" >&2; exit 1; fi
+	@echo "python-rs: building the launcher for $(notdir $(PYRS_RUST_TARGET))"
+	+$(Q) NUTTX_TOPDIR="$(TOPDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
+	  $(PYRS_CARGO) build --release --locked -p nuttx-app \
+	  -Zbuild-std=core -Zjson-target-spec \
+	  --manifest-path $(CURDIR)/Cargo.toml \
+	  --target $(PYRS_RUST_TARGET) --target-dir $(PYRS_CARGO_DIR)
+	$(Q) mkdir -p $(PYRS_LIBDIR)
+	$(Q) cp $(PYRS_RUST_BUILT) $@
