@@ -10,7 +10,7 @@ directory, so only the link-test answers are preseeded here.
 How: the functions configure probes by linking are read from CPython's
 configure.ac.  NuttX lists the functions its C library and system calls
 export, each with the preprocessor condition under which it is built
-(libs/libc/libc.csv, syscall/syscall.csv).  Every condition is evaluated
+(libs/libc/libc.csv, libs/libm/libm.csv, syscall/syscall.csv).  Every condition is evaluated
 by the cross preprocessor against the configured include/nuttx/config.h,
 so the answers follow the NuttX configuration, not a fixed list.  A few
 functions NuttX always provides but does not list are added (ALWAYS), and
@@ -34,17 +34,30 @@ ALWAYS = [
     "getpid", "clock_gettime", "clock_getres", "clock_settime", "nanosleep",
     "clock_nanosleep", "realpath", "getcwd", "fsync", "utimes", "timegm",
     "mktime", "dup3", "fdopendir", "getpagesize",
+    # libs/libc builds these in every configuration (the tables list the
+    # user-identity ones under SCHED_USER_IDENTITY only because that option
+    # moves them into the kernel; without it libc has single-user stubs).
+    "getuid", "getgid", "geteuid", "getegid", "getgroups", "setuid",
+    "setgid", "seteuid", "setegid", "setreuid", "setregid", "getresuid",
+    "getresgid", "setresuid", "setresgid", "umask", "times", "pathconf",
+    "confstr", "getentropy", "getrusage", "getpgrp", "getpgid", "getsid",
+    "setpgid", "setsid", "lockf", "flock", "futimes", "lutimes",
+    "fchmodat", "fchownat", "fstatat", "openat", "mkdirat", "linkat",
+    "readlinkat", "symlinkat", "unlinkat", "utimensat",
+    # C99 libm, which CPython requires; the app depends on a full libm
+    # (newlib, openlibm or the toolchain's), not NuttX's small one.
+    "acosh", "asinh", "atanh", "erf", "erfc", "expm1", "log1p", "log2",
 ]
 
 # Listed by NuttX, but CPython must not use them here.
 NEVER = {
-    # pthread_kill/getpriority exist, but the remaining ones below do not
-    # behave as CPython expects from a POSIX process model.
     "fork1": "no such call",
     "lchmod": "the tmpfs/ROMFS/FAT file systems have no symlink modes",
     "sigaltstack": "no alternate signal stacks",
     "mmap": "only anonymous/ROM mappings; the mmap module would mislead",
     "sendfile": "needs a socket source; os.sendfile is not useful here",
+    "wcsftime": "NuttX's wcsftime() hands wide strings to strftime(), so "
+                "time.strftime() would return ''",
 }
 
 # Settings that are not link-test answers.
@@ -71,13 +84,18 @@ def probed_functions(configure_ac):
         for name in m.group(1).replace("\\", " ").split():
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 names.append(name)
+    # Link tests written out by hand, cached as ac_cv_func_NAME.
+    for m in re.finditer(r"AC_CACHE_CHECK\(\[[^\]]*\],\s*\[ac_cv_func_(\w+)\]",
+                         text):
+        names.append(m.group(1))
     return sorted(set(names))
 
 
 def nuttx_table(topdir):
     """name -> list of preprocessor conditions ("" = always built)."""
     table = {}
-    for rel in ("libs/libc/libc.csv", "syscall/syscall.csv"):
+    for rel in ("libs/libc/libc.csv", "libs/libm/libm.csv",
+                "syscall/syscall.csv"):
         path = os.path.join(topdir, rel)
         with open(path, newline="", encoding="utf-8") as f:
             for row in csv.reader(f):

@@ -1,0 +1,455 @@
+############################################################################
+# CPython for NuttX, started by a Rust launcher (nuttx-apps application)
+#
+# What this Makefile does, in build order:
+#   1. takes the pinned CPython release archive (a local copy named by
+#      CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE, else a download), checks its
+#      SHA-256 before anything is unpacked, unpacks it and applies
+#      patches/*.patch in name order (no fuzz allowed);
+#   2. builds a host ("build") Python of the same version, which CPython's
+#      cross build needs to freeze modules and which compiles the stdlib;
+#   3. configures CPython for the target with a config.site and a
+#      Modules/Setup.local both generated from the NuttX configuration,
+#      and builds libpython plus its helper archives into one archive,
+#      build/lib/libpython<X.Y>.a, which Make.defs hands to the linker;
+#   4. compiles the stdlib to .pyc, stages it with the user scripts and
+#      packs a reproducible ROMFS image (tools/mkromfs.py);
+#   5. embeds the image with .incbin (python_rs_romfs.S) into .rodata;
+#   6. builds the Rust launcher with cargo (section marked below).
+#
+# Everything generated lives under build/ ; "make distclean" removes it.
+############################################################################
+
+include $(APPDIR)/Make.defs
+
+# ---------------------------------------------------------------------------
+# Settings from Kconfig (strings arrive quoted)
+# ---------------------------------------------------------------------------
+
+unquote = $(patsubst "%",%,$(strip $(1)))
+
+PYRS_VERSION    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_VERSION))
+PYRS_SERIES     := $(basename $(PYRS_VERSION))
+PYRS_SHA256     := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_SHA256))
+PYRS_ARCHIVE    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE))
+PYRS_SCRIPTS    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_SCRIPTS_DIR))
+PYRS_SECTORSIZE := $(CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE)
+
+PYRS_URL ?= https://www.python.org/ftp/python/$(PYRS_VERSION)/Python-$(PYRS_VERSION).tar.xz
+
+# ---------------------------------------------------------------------------
+# Build knobs (make variables; override on the make command line)
+# ---------------------------------------------------------------------------
+
+# Optimisation level of the target C code (CPython's OPT).
+PYRS_OPT ?= -Os
+
+# compileall optimisation for the stdlib .pyc: 0 keeps asserts and
+# docstrings, 1 drops asserts, 2 also drops docstrings.
+PYRS_PYC_OPTIMIZE ?= 1
+
+# Keep the .py sources in the image next to the .pyc (tracebacks then show
+# source lines; the image roughly doubles).
+PYRS_KEEP_SOURCES ?= n
+
+# Extension modules left out although NuttX could build them (size).  The
+# CJK codecs alone are about 1 MB of tables.
+PYRS_DISABLED_MODULES ?= _codecs_cn _codecs_hk _codecs_iso2022 _codecs_jp \
+                         _codecs_kr _codecs_tw _multibytecodec
+
+# Stdlib packages and modules left out of the image: test suites, GUI,
+# installers and host tooling that cannot run on NuttX.
+PYRS_STDLIB_DROP ?= test idlelib tkinter turtledemo turtle.py ensurepip \
+                    venv pydoc_data __phello__
+
+# Stack of the threads Python starts (threading).  NuttX's default pthread
+# stack is a few KB, which CPython overflows at once (and the overflow
+# lands on the thread's TLS); use the size of the Python task itself.
+PYRS_THREAD_STACK ?= $(CONFIG_INTERPRETERS_PYTHON_RS_STACKSIZE)
+
+# Volume name written into the ROMFS superblock.
+PYRS_VOLUME ?= python$(PYRS_SERIES)
+
+# ---------------------------------------------------------------------------
+# Paths
+# ---------------------------------------------------------------------------
+
+PYRS_BUILD   := $(CURDIR)/build
+PYRS_DLDIR   := $(PYRS_BUILD)/download
+PYRS_SRC     := $(PYRS_BUILD)/Python-$(PYRS_VERSION)
+PYRS_HOST    := $(PYRS_BUILD)/host
+PYRS_HOSTPY  := $(PYRS_HOST)/python
+PYRS_TARGET  := $(PYRS_BUILD)/target
+PYRS_LIBDIR  := $(PYRS_BUILD)/lib
+PYRS_LIB     := $(PYRS_LIBDIR)/libpython$(PYRS_SERIES).a
+PYRS_STAGE   := $(PYRS_BUILD)/romfs
+PYRS_IMAGE   := $(PYRS_BUILD)/python-rs.romfs
+PYRS_PATCHES := $(sort $(wildcard $(CURDIR)/patches/*.patch))
+
+ifneq ($(PYRS_ARCHIVE),)
+  PYRS_TARBALL := $(PYRS_ARCHIVE)
+else
+  PYRS_TARBALL := $(PYRS_DLDIR)/Python-$(PYRS_VERSION).tar.xz
+endif
+
+# Stamps mark finished steps.
+PYRS_UNPACKED := $(PYRS_SRC)/.pyrs-patched
+PYRS_HOSTDONE := $(PYRS_HOST)/.pyrs-built
+PYRS_CONFIGD  := $(PYRS_TARGET)/.pyrs-configured
+
+# Where things are on the target.  The image is mounted at MOUNTPOINT and
+# holds python<X.Y>/ (the stdlib) and scripts/ (CONFIG_..._SCRIPTS_DIR), so
+# with PYTHONHOME=/usr/local and MOUNTPOINT=/usr/local/lib the stdlib is at
+# /usr/local/lib/python<X.Y> and user scripts at /usr/local/lib/scripts.
+PYRS_MOUNTPOINT := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT))
+PYRS_TARGET_STDLIB := $(PYRS_MOUNTPOINT)/python$(PYRS_SERIES)
+
+# ---------------------------------------------------------------------------
+# Compiler flags for CPython's configure, derived from NuttX's
+# ---------------------------------------------------------------------------
+
+# Captured before this Makefile adds anything of its own.
+PYRS_NX_CFLAGS := $(subst ",,$(CFLAGS))
+
+# The preprocessor-only probes of configure see just CPPFLAGS, so the NuttX
+# headers and macros (-D/-U) go there; everything else (notably -march and
+# -mabi) stays in CFLAGS.  Optimisation goes to OPT instead.
+PYRS_CPPFLAGS := -isystem $(TOPDIR)/include $(filter -D% -U%,$(PYRS_NX_CFLAGS))
+PYRS_CFLAGS   := $(filter-out -D% -U% -O%,$(PYRS_NX_CFLAGS))
+PYRS_CFLAGS   += -DTHREAD_STACK_SIZE=$(PYRS_THREAD_STACK)
+
+# NuttX's AR carries its flags ("ar rcs"); configure wants the tool alone.
+PYRS_AR := $(firstword $(AR))
+
+PYRS_ZLIB_INC := $(APPDIR)/system/zlib/zlib
+
+# Target CPU name for the configure host triplet <cpu>-nuttx-elf.
+ifeq ($(CONFIG_ARCH_RV32),y)
+  PYRS_CPU := riscv32
+else ifeq ($(CONFIG_ARCH_RV64),y)
+  PYRS_CPU := riscv64
+else ifeq ($(CONFIG_ARCH_ARM64),y)
+  PYRS_CPU := aarch64
+else ifeq ($(CONFIG_ARCH_ARM),y)
+  PYRS_CPU := arm
+else ifeq ($(CONFIG_ARCH_X86_64),y)
+  PYRS_CPU := x86_64
+else
+  PYRS_CPU := $(subst -,,$(CONFIG_ARCH))
+endif
+PYRS_HOST_TRIPLET := $(PYRS_CPU)-nuttx-elf
+
+# Cache settings that follow NuttX options rather than the libc tables.
+PYRS_SITE_SET :=
+ifeq ($(CONFIG_SYSTEM_SYSTEM),y)
+  PYRS_SITE_SET += ac_cv_func_system=yes
+else
+  PYRS_SITE_SET += ac_cv_func_system=no
+endif
+ifeq ($(CONFIG_ARCH_HAVE_FORK),y)
+  PYRS_SITE_SET += ac_cv_func_fork=yes
+else
+  PYRS_SITE_SET += ac_cv_func_fork=no
+endif
+ifeq ($(CONFIG_ARCH_HAVE_VFORK),y)
+  PYRS_SITE_SET += ac_cv_func_vfork=yes
+else
+  PYRS_SITE_SET += ac_cv_func_vfork=no
+endif
+ifeq ($(CONFIG_LIBC_DLFCN),y)
+  PYRS_SITE_SET += ac_cv_func_dlopen=yes
+else
+  PYRS_SITE_SET += ac_cv_func_dlopen=no
+endif
+
+# Modules NuttX cannot support in this configuration.
+PYRS_OFF_MODULES := $(PYRS_DISABLED_MODULES)
+# NuttX's struct rusage has only the time and maxrss fields.
+PYRS_OFF_MODULES += resource
+ifneq ($(CONFIG_ARCH_HAVE_FORK),y)
+  # _posixsubprocess always compiles its fork() path.
+  PYRS_OFF_MODULES += _posixsubprocess
+endif
+ifneq ($(CONFIG_LIBC_DLFCN),y)
+  PYRS_OFF_MODULES += _ctypes
+  PYRS_STDLIB_DROP += ctypes
+endif
+ifneq ($(CONFIG_NET),y)
+  PYRS_OFF_MODULES += _socket
+  PYRS_CONFIGURE_OPTS += --disable-ipv6
+endif
+
+PYRS_CONFIGURE_OPTS += --prefix=$(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_HOME))
+PYRS_CONFIGURE_OPTS += --disable-shared --disable-test-modules
+# pymalloc stays on: with plain malloc, the objects CPython leaves alive at
+# finalization (immortal and static objects) are lost on every run, about
+# 110 KB a run on rv32; in pymalloc's arenas they are reclaimed or reused.
+PYRS_CONFIGURE_OPTS += --with-ensurepip=no --without-mimalloc
+PYRS_CONFIGURE_OPTS += --with-pkg-config=no --without-doc-strings
+PYRS_CONFIGURE_OPTS += --with-build-python=$(PYRS_HOSTPY)
+
+# Write $(1).new, then replace $(1) only if the text differs: rules that
+# depend on $(1) rerun only on a real change (make re-reads the mtime).
+define PYRS_REPLACE_IF_CHANGED
+	$(Q) if cmp -s $(1).new $(1); then rm -f $(1).new; else mv $(1).new $(1); fi
+endef
+
+# CPython's own Makefile must not see NuttX's command-line variables.
+PYRS_SUBMAKE = $(MAKE) MAKEOVERRIDES= -C
+
+# ---------------------------------------------------------------------------
+# 1. Archive: fetch (only if no local copy is configured), verify, unpack
+# ---------------------------------------------------------------------------
+
+define PYRS_VERIFY
+	$(Q) if [ -z "$(PYRS_SHA256)" ]; then \
+	  echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_SHA256 is empty;" \
+	       "set it to the SHA-256 of Python-$(PYRS_VERSION).tar.xz." >&2; \
+	  exit 1; fi
+	$(Q) if [ ! -f "$(PYRS_TARBALL)" ]; then \
+	  echo "python-rs: $(PYRS_TARBALL) does not exist." >&2; \
+	  echo "python-rs: set CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE to a local" \
+	       "copy of Python-$(PYRS_VERSION).tar.xz, or leave it empty to" \
+	       "download $(PYRS_URL)" >&2; \
+	  exit 1; fi
+	$(Q) actual=$$(sha256sum "$(PYRS_TARBALL)" | cut -d' ' -f1); \
+	if [ "$$actual" != "$(PYRS_SHA256)" ]; then \
+	  echo "python-rs: SHA-256 mismatch for $(PYRS_TARBALL)" >&2; \
+	  echo "python-rs:   expected $(PYRS_SHA256)" >&2; \
+	  echo "python-rs:   actual   $$actual" >&2; \
+	  $(if $(PYRS_ARCHIVE),,rm -f "$(PYRS_TARBALL)"; \
+	  echo "python-rs: the download was deleted; the next build fetches it again." >&2;) \
+	  echo "python-rs: use the genuine Python-$(PYRS_VERSION).tar.xz" \
+	       "(CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE), or fix" \
+	       "CONFIG_INTERPRETERS_PYTHON_RS_SHA256 if the version changed." >&2; \
+	  exit 1; fi
+endef
+
+ifeq ($(PYRS_ARCHIVE),)
+$(PYRS_TARBALL):
+	$(Q) mkdir -p $(PYRS_DLDIR)
+	@echo "python-rs: downloading $(PYRS_URL)"
+	$(Q) curl -fL --retry 2 -o $@.part "$(PYRS_URL)" || { \
+	  rm -f $@.part; \
+	  echo "python-rs: download failed. Offline? Set" \
+	       "CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE to a local copy of" \
+	       "Python-$(PYRS_VERSION).tar.xz." >&2; \
+	  exit 1; }
+	$(Q) mv $@.part $@
+else
+$(PYRS_TARBALL):
+	@echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE names $@," \
+	      "which does not exist. Point it at a copy of" \
+	      "Python-$(PYRS_VERSION).tar.xz, or empty it to download" \
+	      "$(PYRS_URL)" >&2
+	@exit 1
+endif
+
+# Which archive is wanted: a change of version, checksum or local path
+# unpacks (and so verifies) again.
+$(PYRS_BUILD)/archive.id: pyrs-force
+	$(Q) mkdir -p $(PYRS_BUILD)
+	$(Q) echo "$(PYRS_VERSION) $(PYRS_SHA256) $(PYRS_TARBALL)" > $@.new
+	$(call PYRS_REPLACE_IF_CHANGED,$@)
+
+$(PYRS_UNPACKED): $(PYRS_TARBALL) $(PYRS_PATCHES) $(PYRS_BUILD)/archive.id
+	$(PYRS_VERIFY)
+	$(Q) rm -rf $(PYRS_SRC)
+	$(Q) mkdir -p $(PYRS_BUILD)
+	@echo "python-rs: unpacking Python-$(PYRS_VERSION)"
+	$(Q) tar -xJf $(PYRS_TARBALL) -C $(PYRS_BUILD)
+	$(Q) test -d $(PYRS_SRC) || { \
+	  echo "python-rs: $(PYRS_TARBALL) has no Python-$(PYRS_VERSION)/" >&2; \
+	  exit 1; }
+	$(Q) for p in $(PYRS_PATCHES); do \
+	  echo "python-rs: applying $$(basename $$p)"; \
+	  patch -d $(PYRS_SRC) -p1 --no-backup-if-mismatch --fuzz=0 -N -s \
+	    < $$p || exit 1; \
+	done
+	$(Q) touch $@
+
+# ---------------------------------------------------------------------------
+# 2. Host (build) Python
+# ---------------------------------------------------------------------------
+
+$(PYRS_HOSTDONE): $(PYRS_UNPACKED)
+	$(Q) rm -rf $(PYRS_HOST)
+	$(Q) mkdir -p $(PYRS_HOST)
+	@echo "python-rs: configuring the host Python"
+	$(Q) cd $(PYRS_HOST) && env -u CFLAGS -u CPPFLAGS -u LDFLAGS -u LIBS \
+	  -u AR -u LD -u CXX CC="$(HOSTCC)" CONFIG_SITE= \
+	  $(PYRS_SRC)/configure --disable-test-modules --with-ensurepip=no \
+	  --prefix=$(PYRS_HOST)/install > $(PYRS_HOST)/configure.log 2>&1 || { \
+	  tail -30 $(PYRS_HOST)/configure.log; exit 1; }
+	@echo "python-rs: building the host Python"
+	+$(Q) $(PYRS_SUBMAKE) $(PYRS_HOST) > $(PYRS_HOST)/build.log 2>&1 || { \
+	  tail -40 $(PYRS_HOST)/build.log; exit 1; }
+	$(Q) $(PYRS_HOSTPY) -c "import sys; assert sys.version.startswith('$(PYRS_VERSION)')"
+	$(Q) touch $@
+
+# ---------------------------------------------------------------------------
+# 3. Target libpython
+# ---------------------------------------------------------------------------
+
+# config.site and Setup.local are regenerated whenever the NuttX
+# configuration changes, but replaced (and so trigger a new configure) only
+# when their text changes.
+
+$(PYRS_TARGET)/config.site: $(PYRS_HOSTDONE) $(TOPDIR)/.config \
+                            $(CURDIR)/tools/nuttx-config-site.py
+	$(Q) mkdir -p $(PYRS_TARGET)
+	$(Q) $(PYRS_HOSTPY) $(CURDIR)/tools/nuttx-config-site.py \
+	  --topdir $(TOPDIR) --configure-ac $(PYRS_SRC)/configure.ac \
+	  --cpp "$(CC) -E $(PYRS_CPPFLAGS) $(PYRS_CFLAGS)" \
+	  $(addprefix --set ,$(PYRS_SITE_SET)) --out $@.new
+	$(call PYRS_REPLACE_IF_CHANGED,$@)
+
+$(PYRS_TARGET)/Setup.local: $(TOPDIR)/.config $(CURDIR)/Makefile
+	$(Q) mkdir -p $(PYRS_TARGET)
+	$(Q) { echo "# Generated by python-rs/Makefile from the NuttX configuration"; \
+	  echo "*disabled*"; \
+	  for m in $(sort $(PYRS_OFF_MODULES)); do echo $$m; done; } > $@.new
+	$(call PYRS_REPLACE_IF_CHANGED,$@)
+
+# The compiler and configure settings, so that changing any of them (even
+# on the make command line) configures again.
+$(PYRS_TARGET)/flags: pyrs-force
+	$(Q) mkdir -p $(PYRS_TARGET)
+	$(Q) printf '%s\n' "CC=$(CC)" "AR=$(PYRS_AR)" "CPPFLAGS=$(PYRS_CPPFLAGS)" \
+	  "CFLAGS=$(PYRS_CFLAGS)" "OPT=$(PYRS_OPT)" "HOST=$(PYRS_HOST_TRIPLET)" \
+	  "OPTS=$(PYRS_CONFIGURE_OPTS)" "ZLIB=$(PYRS_ZLIB_INC)" > $@.new
+	$(call PYRS_REPLACE_IF_CHANGED,$@)
+
+$(PYRS_CONFIGD): $(PYRS_HOSTDONE) $(PYRS_TARGET)/config.site \
+                 $(PYRS_TARGET)/Setup.local $(PYRS_TARGET)/flags
+	$(Q) rm -rf $(PYRS_TARGET)/build
+	$(Q) mkdir -p $(PYRS_TARGET)/build/Modules
+	$(Q) cp $(PYRS_TARGET)/Setup.local $(PYRS_TARGET)/build/Modules/Setup.local
+	@echo "python-rs: configuring CPython for $(PYRS_HOST_TRIPLET)"
+	$(Q) cd $(PYRS_TARGET)/build && env -u LDFLAGS -u LIBS \
+	  CONFIG_SITE=$(PYRS_TARGET)/config.site \
+	  CC="$(CC)" CPP="$(CC) -E" AR="$(PYRS_AR)" ARFLAGS="rcs" \
+	  CPPFLAGS="$(PYRS_CPPFLAGS)" CFLAGS="$(PYRS_CFLAGS)" OPT="$(PYRS_OPT)" \
+	  LDFLAGS="-nostdlib" \
+	  ZLIB_CFLAGS="-I$(PYRS_ZLIB_INC)" ZLIB_LIBS="-lz" \
+	  $(PYRS_SRC)/configure --host=$(PYRS_HOST_TRIPLET) \
+	  --build=$$($(PYRS_SRC)/config.guess) $(PYRS_CONFIGURE_OPTS) \
+	  > $(PYRS_TARGET)/configure.log 2>&1 || { \
+	  tail -30 $(PYRS_TARGET)/configure.log; exit 1; }
+	$(Q) touch $@
+
+# Everything the NuttX link needs from the CPython build, merged into one
+# archive so Make.defs can name a single library.
+$(PYRS_LIB): $(PYRS_CONFIGD)
+	@echo "python-rs: building libpython$(PYRS_SERIES).a"
+	+$(Q) $(PYRS_SUBMAKE) $(PYRS_TARGET)/build libpython$(PYRS_SERIES).a pybuilddir.txt \
+	  > $(PYRS_TARGET)/build.log 2>&1 || { \
+	  grep -B2 -A6 -E "error|Error" $(PYRS_TARGET)/build.log | tail -60; \
+	  exit 1; }
+	$(Q) mkdir -p $(PYRS_LIBDIR)
+	$(Q) cd $(PYRS_TARGET)/build && { \
+	  echo "CREATE $@.tmp"; \
+	  echo "ADDLIB libpython$(PYRS_SERIES).a"; \
+	  for a in $$(find Modules -name '*.a' | LC_ALL=C sort); do \
+	    echo "ADDLIB $$a"; done; \
+	  echo "SAVE"; echo "END"; } | $(PYRS_AR) -M
+	$(Q) mv $@.tmp $@
+
+# ---------------------------------------------------------------------------
+# 4. Stdlib image
+# ---------------------------------------------------------------------------
+
+PYRS_STDLIB_STAGE := $(PYRS_STAGE)/python$(PYRS_SERIES)
+
+# _sysconfigdata (sysconfig's record of the build) gets the build machine's
+# folders replaced by fixed names, so the image does not depend on where
+# the trees are checked out.
+# The .pyc are compiled in unchecked-hash mode (no source mtime in the
+# header) with the target path recorded as their file name, so they depend
+# only on the sources; mkromfs.py sorts entries and ignores timestamps.
+# marshal's output also depends on reference counts inside the compiling
+# process, i.e. on which modules it loaded and how: the host Python runs
+# isolated, with a fixed hash seed, writing no bytecode, after the
+# __pycache__ folders earlier build steps left in its Lib are removed, so
+# it always imports the same modules from source.
+$(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
+               $(TOPDIR)/.config \
+               $(if $(PYRS_SCRIPTS),$(shell find $(PYRS_SCRIPTS) 2>/dev/null))
+	$(Q) rm -rf $(PYRS_STAGE)
+	$(Q) mkdir -p $(PYRS_STDLIB_STAGE)
+	@echo "python-rs: staging the stdlib"
+	$(Q) cd $(PYRS_SRC)/Lib && \
+	  find . \( -name __pycache__ -o -name '*.pyc' \) -prune -o -type f -print \
+	  | LC_ALL=C sort | while read -r f; do \
+	    top=$${f#./}; top=$${top%%/*}; \
+	    case " $(PYRS_STDLIB_DROP) " in *" $$top "*) continue;; esac; \
+	    mkdir -p "$(PYRS_STDLIB_STAGE)/$$(dirname "$$f")"; \
+	    cp "$$f" "$(PYRS_STDLIB_STAGE)/$$f"; \
+	  done
+	$(Q) for f in $(PYRS_TARGET)/build/$$(cat $(PYRS_TARGET)/build/pybuilddir.txt)/_sysconfigdata_*.py; do \
+	  sed -e 's|$(PYRS_BUILD)|/python-rs/build|g' -e 's|$(CURDIR)|/python-rs|g' \
+	      -e 's|$(TOPDIR)|/nuttx|g' -e 's|$(APPDIR)|/apps|g' \
+	      "$$f" > $(PYRS_STDLIB_STAGE)/$$(basename "$$f"); \
+	done
+	$(Q) find $(PYRS_SRC)/Lib -name __pycache__ -prune -exec rm -rf {} +
+	$(Q) SOURCE_DATE_EPOCH=0 PYTHONHASHSEED=0 $(PYRS_HOSTPY) -I -B -m compileall \
+	  -q -b -j 1 -o $(PYRS_PYC_OPTIMIZE) --invalidation-mode unchecked-hash \
+	  -s $(PYRS_STDLIB_STAGE) -p $(PYRS_TARGET_STDLIB) \
+	  $(PYRS_STDLIB_STAGE) > $(PYRS_BUILD)/compileall.log 2>&1 || { \
+	  tail -20 $(PYRS_BUILD)/compileall.log; exit 1; }
+ifneq ($(PYRS_KEEP_SOURCES),y)
+	$(Q) find $(PYRS_STDLIB_STAGE) -name '*.py' -exec sh -c \
+	  'for f; do if [ -f "$${f}c" ]; then rm "$$f"; fi; done' sh {} +
+endif
+ifneq ($(PYRS_SCRIPTS),)
+	$(Q) test -d "$(PYRS_SCRIPTS)" || { \
+	  echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_SCRIPTS_DIR=$(PYRS_SCRIPTS) is not a folder" >&2; \
+	  exit 1; }
+	$(Q) mkdir -p $(PYRS_STAGE)/scripts
+	$(Q) cp -R "$(PYRS_SCRIPTS)/." $(PYRS_STAGE)/scripts/
+endif
+	$(Q) find $(PYRS_STAGE) -type d -exec chmod 755 {} + && \
+	  find $(PYRS_STAGE) -type f -exec chmod 644 {} +
+	@echo "python-rs: packing $(notdir $@)"
+	$(Q) $(PYRS_HOSTPY) $(CURDIR)/tools/mkromfs.py -d $(PYRS_STAGE) -f $@ \
+	  -V "$(PYRS_VOLUME)" -p $(PYRS_SECTORSIZE)
+	@echo "python-rs: $(notdir $@): $$(wc -c < $@) bytes," \
+	  "sha256 $$(sha256sum $@ | cut -d' ' -f1)"
+
+# ---------------------------------------------------------------------------
+# 5. Embed the image (no C array: the assembler includes the bytes)
+# ---------------------------------------------------------------------------
+
+ASRCS   += python_rs_romfs.S
+AFLAGS  += -Wa,-I$(PYRS_BUILD)
+
+# --- Rust launcher (cargo) ---
+include $(CURDIR)/rust.mk
+# --- end of Rust launcher (cargo) ---
+
+# ---------------------------------------------------------------------------
+# NSH registration (no MAINSRC: <progname>_main comes from the Rust crate)
+# ---------------------------------------------------------------------------
+
+MODULE    = $(CONFIG_INTERPRETERS_PYTHON_RS)
+PROGNAME  = $(CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME)
+PRIORITY  = $(CONFIG_INTERPRETERS_PYTHON_RS_PRIORITY)
+STACKSIZE = $(CONFIG_INTERPRETERS_PYTHON_RS_STACKSIZE)
+
+# Convenience targets
+.PHONY: python-rs-lib python-rs-image pyrs-force
+pyrs-force:
+python-rs-lib: $(PYRS_LIB)
+python-rs-image: $(PYRS_IMAGE)
+
+clean::
+	$(call DELDIR, $(PYRS_STAGE))
+	$(call DELFILE, $(PYRS_IMAGE))
+
+distclean::
+	$(call DELDIR, $(PYRS_BUILD))
+
+include $(APPDIR)/Application.mk
+
+# The image object must follow the image; the link needs the library.
+$(CAOBJS): $(PYRS_IMAGE) $(PYRS_LIB) $(PYRS_RUST_LIB)
