@@ -89,10 +89,11 @@ fn be32(word: &[u8]) -> u32 {
     u32::from_be_bytes([word[0], word[1], word[2], word[3]])
 }
 
-/// Builds well-formed ROMFS headers for tests.
-#[cfg(test)]
-pub(crate) mod fixture {
-    /// A `len`-byte image (multiple of 16) whose header declares `len` bytes.
+/// Well-formed ROMFS headers for tests (feature `fixtures`).
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixture {
+    /// A `len`-byte image (multiple of 16, at least 32) whose header
+    /// declares `len` bytes and has a valid checksum.
     pub fn image(len: usize) -> std::vec::Vec<u8> {
         let mut bytes = std::vec![0u8; len];
         bytes[..8].copy_from_slice(b"-rom1fs-");
@@ -103,6 +104,11 @@ pub(crate) mod fixture {
         });
         bytes[12..16].copy_from_slice(&0u32.wrapping_sub(sum).to_be_bytes());
         bytes
+    }
+
+    /// [`image`], leaked so it can stand for the firmware's `'static` image.
+    pub fn static_image(len: usize) -> &'static [u8] {
+        std::boxed::Box::leak(image(len).into_boxed_slice())
     }
 }
 

@@ -28,7 +28,7 @@
 //! ```
 #![no_std]
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fixtures"))]
 extern crate std;
 
 mod device;

@@ -80,7 +80,7 @@ impl MountOs for FakeOs {
 }
 
 fn leaked_image(len: usize) -> &'static [u8] {
-    Box::leak(fixture::image(len).into_boxed_slice())
+    fixture::static_image(len)
 }
 
 fn config() -> MountConfig<'static> {

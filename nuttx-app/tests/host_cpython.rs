@@ -65,16 +65,8 @@ impl Interpreter for HostPython {
     }
 }
 
-/// A 1 KiB ROMFS header with a valid checksum.
 fn romfs_header() -> &'static [u8] {
-    let mut bytes = vec![0u8; 1024];
-    bytes[..8].copy_from_slice(b"-rom1fs-");
-    bytes[8..12].copy_from_slice(&1024u32.to_be_bytes());
-    let sum = bytes[..512].chunks_exact(4).fold(0u32, |s, w| {
-        s.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
-    });
-    bytes[12..16].copy_from_slice(&0u32.wrapping_sub(sum).to_be_bytes());
-    Box::leak(bytes.into_boxed_slice())
+    mount::image::fixture::static_image(1024)
 }
 
 /// The `python` command, when this binary is re-run by a case.
