@@ -247,11 +247,11 @@ $(PYRS_TARBALL):
 	@exit 1
 endif
 
-# Which archive is wanted: a change of version, checksum or local path
-# unpacks (and so verifies) again.
+# Which source is wanted: a change of version, checksum, local path or of
+# the set of patches (one removed, say) unpacks (and verifies) again.
 $(PYRS_BUILD)/archive.id: pyrs-force
 	$(Q) mkdir -p $(PYRS_BUILD)
-	$(Q) echo "$(PYRS_VERSION) $(PYRS_SHA256) $(PYRS_TARBALL)" > $@.new
+	$(Q) echo "$(PYRS_VERSION) $(PYRS_SHA256) $(PYRS_TARBALL) $(notdir $(PYRS_PATCHES))" > $@.new
 	$(call PYRS_REPLACE_IF_CHANGED,$@)
 
 $(PYRS_UNPACKED): $(PYRS_TARBALL) $(PYRS_PATCHES) $(PYRS_BUILD)/archive.id
