@@ -139,28 +139,13 @@ else
 endif
 PYRS_HOST_TRIPLET := $(PYRS_CPU)-nuttx-elf
 
-# Cache settings that follow NuttX options rather than the libc tables.
-PYRS_SITE_SET :=
-ifeq ($(CONFIG_SYSTEM_SYSTEM),y)
-  PYRS_SITE_SET += ac_cv_func_system=yes
-else
-  PYRS_SITE_SET += ac_cv_func_system=no
-endif
-ifeq ($(CONFIG_ARCH_HAVE_FORK),y)
-  PYRS_SITE_SET += ac_cv_func_fork=yes
-else
-  PYRS_SITE_SET += ac_cv_func_fork=no
-endif
-ifeq ($(CONFIG_ARCH_HAVE_VFORK),y)
-  PYRS_SITE_SET += ac_cv_func_vfork=yes
-else
-  PYRS_SITE_SET += ac_cv_func_vfork=no
-endif
-ifeq ($(CONFIG_LIBC_DLFCN),y)
-  PYRS_SITE_SET += ac_cv_func_dlopen=yes
-else
-  PYRS_SITE_SET += ac_cv_func_dlopen=no
-endif
+# Cache settings that follow NuttX options rather than the libc tables:
+# ac_cv_func_<function>=yes when the option is y, else no.
+pyrs_site = ac_cv_func_$(1)=$(if $(filter y,$(2)),yes,no)
+PYRS_SITE_SET := $(call pyrs_site,system,$(CONFIG_SYSTEM_SYSTEM)) \
+                 $(call pyrs_site,fork,$(CONFIG_ARCH_HAVE_FORK)) \
+                 $(call pyrs_site,vfork,$(CONFIG_ARCH_HAVE_VFORK)) \
+                 $(call pyrs_site,dlopen,$(CONFIG_LIBC_DLFCN))
 
 # Modules NuttX cannot support in this configuration.
 PYRS_OFF_MODULES := $(PYRS_DISABLED_MODULES)
