@@ -6,7 +6,7 @@
 //! small [`MountOs`] trait, so the host tests drive every path with a fake.
 //!
 //! ```
-//! # use mount::{device_path, Errno, MountConfig, MountOs, Mounted, Node};
+//! # use mount::{Errno, MountConfig, MountOs, Mounted, Node};
 //! # struct NoOs;
 //! # impl MountOs for NoOs {
 //! #     type Table = &'static [u8];
@@ -16,13 +16,12 @@
 //! #     fn mount_romfs(&mut self, _: &core::ffi::CStr, _: &core::ffi::CStr) -> Result<(), Errno> { Ok(()) }
 //! # }
 //! # static IMAGE: [u8; 0] = [];
-//! let device = device_path(1);
 //! let config = MountConfig {
 //!     mount_point: c"/usr/local/lib",
-//!     device: device.as_c_str(),
 //!     minor: 1,
 //!     sector_size: 64,
 //! };
+//! assert_eq!(config.device().as_c_str(), c"/dev/ram1");
 //! // An empty image is refused before NuttX is asked anything.
 //! assert!(mount::ensure_mounted(&mut NoOs, &config, &IMAGE).is_err());
 //! ```
@@ -77,10 +76,16 @@ pub trait MountOs {
 #[derive(Clone, Copy, Debug)]
 pub struct MountConfig<'a> {
     pub mount_point: &'a CStr,
-    /// `/dev/ram<minor>`; see [`device_path`].
-    pub device: &'a CStr,
+    /// The ROM disk is `/dev/ram<minor>`.
     pub minor: u8,
     pub sector_size: u16,
+}
+
+impl MountConfig<'_> {
+    /// The ROM disk's device path, `/dev/ram<minor>`.
+    pub fn device(&self) -> DevicePath {
+        device_path(self.minor)
+    }
 }
 
 /// What [`ensure_mounted`] found or did.
@@ -161,7 +166,7 @@ pub fn ensure_mounted<O: MountOs>(
         Err(errno) => return Err(MountError::Register(errno)),
     }
 
-    os.mount_romfs(config.device, config.mount_point)
+    os.mount_romfs(config.device().as_c_str(), config.mount_point)
         .map_err(MountError::Mount)?;
     log::debug!("standard library mounted");
     Ok(Mounted::Now)

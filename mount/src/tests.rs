@@ -86,7 +86,6 @@ fn leaked_image(len: usize) -> &'static [u8] {
 fn config() -> MountConfig<'static> {
     MountConfig {
         mount_point: c"/usr/local/lib",
-        device: c"/dev/ram1",
         minor: 1,
         sector_size: 64,
     }

@@ -5,7 +5,7 @@ use core::ffi::{c_char, c_int, CStr};
 use launcher::{
     plan_environment, task_status, Argv, EnvConfig, LaunchError, MessageContext, LAUNCH_FAILED,
 };
-use mount::{device_path, Errno, MountConfig, MountOs};
+use mount::{Errno, MountConfig, MountOs};
 
 /// Reading and setting environment variables (`getenv`, `setenv`).
 pub trait Environment {
@@ -23,9 +23,7 @@ pub trait Interpreter {
 pub struct LaunchConfig<'a> {
     /// The command name, used in messages.
     pub program: &'a CStr,
-    pub mount_point: &'a CStr,
-    pub minor: u8,
-    pub sector_size: u16,
+    pub mount: MountConfig<'a>,
     pub env: EnvConfig<'a>,
 }
 
@@ -50,21 +48,15 @@ where
     P: Interpreter,
     W: embedded_io::Write,
 {
-    let device = device_path(config.minor);
-    let mount = MountConfig {
-        mount_point: config.mount_point,
-        device: device.as_c_str(),
-        minor: config.minor,
-        sector_size: config.sector_size,
-    };
     // SAFETY: forwarded from the caller.
-    match unsafe { prepare(os, config, &mount, image, argc, argv) } {
+    match unsafe { prepare(os, config, image, argc, argv) } {
         Ok(argv) => task_status(python.main(&argv)),
         Err(error) => {
+            let device = config.mount.device();
             let context = MessageContext {
                 program: config.program,
-                mount_point: config.mount_point,
-                device: mount.device,
+                mount_point: config.mount.mount_point,
+                device: device.as_c_str(),
             };
             // Nothing better can be done when stderr itself fails.
             let _ = error.write_line(&context, stderr);
@@ -76,14 +68,13 @@ where
 unsafe fn prepare<O: MountOs + Environment>(
     os: &mut O,
     config: &LaunchConfig<'_>,
-    mount: &MountConfig<'_>,
     image: &'static [u8],
     argc: c_int,
     argv: *mut *mut c_char,
 ) -> Result<Argv, LaunchError> {
     // SAFETY: forwarded from the caller.
     let argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
-    mount::ensure_mounted(os, mount, image).map_err(LaunchError::Mount)?;
+    mount::ensure_mounted(os, &config.mount, image).map_err(LaunchError::Mount)?;
     for assignment in plan_environment(&config.env, |name| os.is_set(name)) {
         os.set(assignment.name, assignment.value)
             .map_err(|errno| LaunchError::SetEnv {

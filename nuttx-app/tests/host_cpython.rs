@@ -12,7 +12,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::process::{Command, Output, Stdio};
 
 use launcher::{Argv, EnvConfig, LAUNCH_FAILED};
-use mount::{Errno, MountOs, Node};
+use mount::{Errno, MountConfig, MountOs, Node};
 use python_rs::{run, Environment, Interpreter, LaunchConfig};
 
 extern "C" {
@@ -87,9 +87,11 @@ fn child() {
     ptrs.push(std::ptr::null_mut());
     let config = LaunchConfig {
         program: c"python",
-        mount_point: c"/usr/lib",
-        minor: 1,
-        sector_size: 64,
+        mount: MountConfig {
+            mount_point: c"/usr/lib",
+            minor: 1,
+            sector_size: 64,
+        },
         env: EnvConfig {
             home: c"/usr",
             path: c"",

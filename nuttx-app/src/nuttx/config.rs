@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 
 use launcher::EnvConfig;
-use mount::Errno;
+use mount::{Errno, MountConfig};
 use nuttx_sys::kconfig as k;
 
 use crate::LaunchConfig;
@@ -19,9 +19,11 @@ const _: () = assert!(
 
 pub static LAUNCH: LaunchConfig<'static> = LaunchConfig {
     program: k::CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME,
-    mount_point: k::CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT,
-    minor: k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR as u8,
-    sector_size: k::CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE as u16,
+    mount: MountConfig {
+        mount_point: k::CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT,
+        minor: k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR as u8,
+        sector_size: k::CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE as u16,
+    },
     env: EnvConfig {
         home: k::CONFIG_INTERPRETERS_PYTHON_RS_HOME,
         path: k::CONFIG_INTERPRETERS_PYTHON_RS_PATH,

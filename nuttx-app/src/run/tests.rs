@@ -87,9 +87,11 @@ impl Interpreter for FakePython {
 fn config() -> LaunchConfig<'static> {
     LaunchConfig {
         program: c"python",
-        mount_point: c"/usr/local/lib",
-        minor: 1,
-        sector_size: 64,
+        mount: MountConfig {
+            mount_point: c"/usr/local/lib",
+            minor: 1,
+            sector_size: 64,
+        },
         env: EnvConfig {
             home: c"/usr/local",
             path: c"",
@@ -185,35 +187,30 @@ fn user_environment_is_kept() {
 }
 
 #[test]
-fn mount_failure_is_one_line_and_python_does_not_run() {
-    let mut board = FakeBoard {
-        mount_point_is_file: true,
-        ..FakeBoard::default()
-    };
-    let mut python = fake_python(0);
-    let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
-    assert_eq!(status, LAUNCH_FAILED);
-    assert_eq!(
-        stderr,
-        "python: cannot mount /dev/ram1 at /usr/local/lib: it exists and is not a directory\n"
-    );
-    assert_eq!(python.runs, 0);
-}
-
-#[test]
-fn setenv_failure_is_reported() {
-    let mut board = FakeBoard {
-        setenv_fails: true,
-        ..FakeBoard::default()
-    };
-    let mut python = fake_python(0);
-    let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
-    assert_eq!(status, LAUNCH_FAILED);
-    assert_eq!(
-        stderr,
-        "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n"
-    );
-    assert_eq!(python.runs, 0);
+fn launcher_failures_are_one_line_and_python_does_not_run() {
+    let cases = [
+        (
+            FakeBoard {
+                mount_point_is_file: true,
+                ..FakeBoard::default()
+            },
+            "python: cannot mount /dev/ram1 at /usr/local/lib: it exists and is not a directory\n",
+        ),
+        (
+            FakeBoard {
+                setenv_fails: true,
+                ..FakeBoard::default()
+            },
+            "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n",
+        ),
+    ];
+    for (mut board, expected) in cases {
+        let mut python = fake_python(0);
+        let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
+        assert_eq!(status, LAUNCH_FAILED);
+        assert_eq!(stderr, expected);
+        assert_eq!(python.runs, 0);
+    }
 }
 
 #[test]
