@@ -32,6 +32,17 @@ else ifeq ($(LLVM_ARCHTYPE),aarch64)
   PYRS_RUST_TARGET := aarch64-unknown-nuttx
 endif
 
+# Size: the firmware never prints Rust `Debug` output or panic locations,
+# and the code avoids panics that format; these flags let core's formatting
+# machinery drop out of the link (26 KB -> 8 KB for the launcher).
+PYRS_RUSTFLAGS ?= -Zfmt-debug=none -Zlocation-detail=none
+
+# compiler_builtins defines weak C math functions (fmod, sqrt, floor, ...).
+# Left global, the linker takes them from our archive for libpython's calls
+# before it reaches the board's libm; made local, libm serves them as before.
+PYRS_LIBM_NAMES := cbrt ceil copysign fabs fdim floor fma fmax fmin fmod \
+                   rint round sqrt trunc
+
 PYRS_CARGO_DIR  := $(PYRS_BUILD)/cargo
 PYRS_RUST_BUILT := $(PYRS_CARGO_DIR)/$(basename $(notdir $(PYRS_RUST_TARGET)))/release/libpython_rs.a
 PYRS_RUST_LIB   := $(PYRS_LIBDIR)/libpython_rs.a
@@ -45,9 +56,11 @@ $(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(TOPDIR)/.config
 	       "LLVM_ABITYPE=$(LLVM_ABITYPE); add one to rust.mk" >&2; exit 1; fi
 	@echo "python-rs: building the launcher for $(notdir $(PYRS_RUST_TARGET))"
 	+$(Q) NUTTX_TOPDIR="$(TOPDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
+	  RUSTFLAGS="$(PYRS_RUSTFLAGS)" \
 	  $(PYRS_CARGO) build --release --locked -p nuttx-app \
 	  -Zbuild-std=core -Zjson-target-spec \
 	  --manifest-path $(CURDIR)/Cargo.toml \
 	  --target $(PYRS_RUST_TARGET) --target-dir $(PYRS_CARGO_DIR)
 	$(Q) mkdir -p $(PYRS_LIBDIR)
-	$(Q) cp $(PYRS_RUST_BUILT) $@
+	$(Q) $(OBJCOPY) --wildcard $(patsubst %,--localize-symbol=%*,$(PYRS_LIBM_NAMES)) \
+	  $(PYRS_RUST_BUILT) $@

@@ -147,17 +147,22 @@ fn write_errno<W: Write>(errno: Errno, out: &mut W) -> Result<(), W::Error> {
 }
 
 fn write_decimal<W: Write>(out: &mut W, mut value: u32) -> Result<(), W::Error> {
+    // u32::MAX has 10 digits. Filled from the end by iterators, not
+    // indexing: an index could panic, and a panic path links `core::fmt`.
     let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
+    let mut used = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        used += 1;
         value /= 10;
         if value == 0 {
             break;
         }
     }
-    out.write_all(&digits[start..])
+    let (_, number) = digits
+        .split_at_checked(digits.len() - used)
+        .unwrap_or_default();
+    out.write_all(number)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub fn device_path(minor: u8) -> DevicePath {
     let _ = path.extend_from_slice(PREFIX);
     let digits = [minor / 100, minor / 10 % 10, minor % 10];
     let first = digits.iter().position(|&d| d != 0).unwrap_or(2);
-    for digit in &digits[first..] {
+    for digit in digits.iter().skip(first) {
         let _ = path.push(b'0' + digit);
     }
     let _ = path.push(0);

@@ -37,18 +37,19 @@ impl<'a> RomfsImage<'a> {
         if bytes.len() < HEADER_LEN {
             return Err(ImageError::Missing);
         }
-        if &bytes[..MAGIC.len()] != MAGIC {
+        if !bytes.starts_with(MAGIC) {
             return Err(ImageError::BadMagic);
         }
-        let size = be32(&bytes[8..12]);
+        let size = be32(bytes.get(8..12).unwrap_or_default());
         if size as usize > bytes.len() || (size as usize) < HEADER_LEN {
             return Err(ImageError::Truncated {
                 declared: size,
                 embedded: bytes.len(),
             });
         }
-        let checked = &bytes[..CHECKSUMMED_LEN.min(size as usize)];
+        let checked = bytes.get(..CHECKSUMMED_LEN.min(size as usize));
         let sum = checked
+            .unwrap_or_default()
             .chunks_exact(4)
             .fold(0u32, |sum, word| sum.wrapping_add(be32(word)));
         if sum != 0 {
@@ -85,8 +86,12 @@ impl<'a> RomfsImage<'a> {
     }
 }
 
+/// The big-endian word `word` holds; callers pass exactly four bytes.
+///
+/// This module (like the rest of the launcher) avoids indexing that can
+/// panic: a panic path would link `core::fmt` into the firmware.
 fn be32(word: &[u8]) -> u32 {
-    u32::from_be_bytes([word[0], word[1], word[2], word[3]])
+    u32::from_be_bytes(word.try_into().unwrap_or_default())
 }
 
 /// Well-formed ROMFS headers for tests (feature `fixtures`).

@@ -28,7 +28,7 @@ pub fn mounted_type<R: Read>(mut table: R, mount_point: &[u8]) -> Result<Option<
         let bytes = if end_of_table {
             &b"\n"[..]
         } else {
-            &chunk[..n]
+            chunk.get(..n).unwrap_or_default()
         };
         for &byte in bytes {
             if byte == b'\n' {
@@ -51,33 +51,16 @@ pub fn mounted_type<R: Read>(mut table: R, mount_point: &[u8]) -> Result<Option<
 
 fn match_line(line: &[u8], mount_point: &[u8]) -> Option<FsType> {
     const SEPARATOR: &[u8] = b" type ";
-    let line = trim_start(line);
+    // `get` instead of indexing: no panic path, so no `core::fmt` linked.
+    let line = line.trim_ascii_start();
     let at = line
         .windows(SEPARATOR.len())
         .rposition(|window| window == SEPARATOR)?;
-    if &line[..at] != mount_point {
+    if line.get(..at)? != mount_point {
         return None;
     }
-    let fs_type = trim_end(&line[at + SEPARATOR.len()..]);
-    let mut name = FsType::new();
-    name.extend_from_slice(&fs_type[..fs_type.len().min(FS_TYPE_CAP)])
-        .ok()?;
-    Some(name)
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &bytes[skip..]
-}
-
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let keep = bytes.len()
-        - bytes
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-    &bytes[..keep]
+    let fs_type = line.get(at + SEPARATOR.len()..)?.trim_ascii_end();
+    FsType::from_slice(fs_type.get(..FS_TYPE_CAP).unwrap_or(fs_type)).ok()
 }
 
 #[cfg(test)]

@@ -75,7 +75,8 @@ unsafe fn prepare<O: MountOs + Environment>(
     // SAFETY: forwarded from the caller.
     let argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
     mount::ensure_mounted(os, &config.mount, image).map_err(LaunchError::Mount)?;
-    for assignment in plan_environment(&config.env, |name| os.is_set(name)) {
+    // Iterated by reference: heapless's by-value iterator has a panic path.
+    for assignment in &plan_environment(&config.env, |name| os.is_set(name)) {
         os.set(assignment.name, assignment.value)
             .map_err(|errno| LaunchError::SetEnv {
                 name: assignment.name,

@@ -153,6 +153,16 @@ impl embedded_io::Write for Stderr {
         }
     }
 
+    /// The provided `write_all` panics when `write` returns 0, and a panic
+    /// path links `core::fmt`; a console that takes nothing is an I/O error.
+    fn write_all(&mut self, mut buf: &[u8]) -> Result<(), Errno> {
+        while !buf.is_empty() {
+            let n = self.write(buf)?;
+            buf = buf.get(n..).filter(|_| n > 0).ok_or(Errno::EIO)?;
+        }
+        Ok(())
+    }
+
     fn flush(&mut self) -> Result<(), Errno> {
         Ok(())
     }
