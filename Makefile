@@ -44,9 +44,10 @@ PYRS_URL ?= https://www.python.org/ftp/python/$(PYRS_VERSION)/Python-$(PYRS_VERS
 # Optimisation level of the target C code (CPython's OPT).
 PYRS_OPT ?= -Os
 
-# compileall optimisation for the stdlib .pyc: 0 keeps asserts and
-# docstrings, 1 drops asserts, 2 also drops docstrings.
-PYRS_PYC_OPTIMIZE ?= 1
+# compileall optimisation for the stdlib .pyc (Kconfig choice): 0 keeps
+# asserts and docstrings, 1 drops asserts, 2 also drops docstrings.
+PYRS_PYC_OPTIMIZE ?= $(if $(CONFIG_INTERPRETERS_PYTHON_RS_PYC_OPTIMIZE_0),0,$(if \
+                      $(CONFIG_INTERPRETERS_PYTHON_RS_PYC_OPTIMIZE_2),2,1))
 
 # Keep the .py sources in the image next to the .pyc (tracebacks then show
 # source lines; the image roughly doubles).
@@ -57,10 +58,16 @@ PYRS_KEEP_SOURCES ?= n
 PYRS_DISABLED_MODULES ?= _codecs_cn _codecs_hk _codecs_iso2022 _codecs_jp \
                          _codecs_kr _codecs_tw _multibytecodec
 
-# Stdlib packages and modules left out of the image: test suites, GUI,
-# installers and host tooling that cannot run on NuttX.
-PYRS_STDLIB_DROP ?= test idlelib tkinter turtledemo turtle.py ensurepip \
-                    venv pydoc_data __phello__
+# Stdlib packages and modules left out of the image (Kconfig profile).
+# Small: test suites, desktop and GUI modules, installers, pydoc's data,
+# and modules whose C part is not built for NuttX.
+ifeq ($(CONFIG_INTERPRETERS_PYTHON_RS_STDLIB_FULL),y)
+  PYRS_STDLIB_DROP ?=
+else
+  PYRS_STDLIB_DROP ?= test __phello__ idlelib tkinter turtle.py turtledemo \
+                      webbrowser.py antigravity.py ensurepip venv pydoc_data \
+                      curses sqlite3 multiprocessing ssl.py bz2.py lzma.py
+endif
 
 # Stack of the threads Python starts (threading).  NuttX's default pthread
 # stack is a few KB, which CPython overflows at once (and the overflow
@@ -157,7 +164,9 @@ ifneq ($(CONFIG_ARCH_HAVE_FORK),y)
 endif
 ifneq ($(CONFIG_LIBC_DLFCN),y)
   PYRS_OFF_MODULES += _ctypes
-  PYRS_STDLIB_DROP += ctypes
+  ifneq ($(CONFIG_INTERPRETERS_PYTHON_RS_STDLIB_FULL),y)
+    PYRS_STDLIB_DROP += ctypes
+  endif
 endif
 ifneq ($(CONFIG_NET),y)
   PYRS_OFF_MODULES += _socket
@@ -356,7 +365,9 @@ PYRS_STDLIB_STAGE := $(PYRS_STAGE)/python$(PYRS_SERIES)
 # process, i.e. on which modules it loaded and how: the host Python runs
 # isolated, with a fixed hash seed, writing no bytecode, after the
 # __pycache__ folders earlier build steps left in its Lib are removed, so
-# it always imports the same modules from source.
+# it always imports the same modules from source. The test suite's files
+# with deliberately broken syntax or encoding stay as they are (-x), as in
+# CPython's own install.
 $(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
                $(TOPDIR)/.config \
                $(if $(PYRS_SCRIPTS),$(shell find $(PYRS_SCRIPTS) 2>/dev/null))
@@ -379,6 +390,7 @@ $(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
 	$(Q) find $(PYRS_SRC)/Lib -name __pycache__ -prune -exec rm -rf {} +
 	$(Q) SOURCE_DATE_EPOCH=0 PYTHONHASHSEED=0 $(PYRS_HOSTPY) -I -B -m compileall \
 	  -q -b -j 1 -o $(PYRS_PYC_OPTIMIZE) --invalidation-mode unchecked-hash \
+	  -x 'bad_coding|badsyntax' \
 	  -s $(PYRS_STDLIB_STAGE) -p $(PYRS_TARGET_STDLIB) \
 	  $(PYRS_STDLIB_STAGE) > $(PYRS_BUILD)/compileall.log 2>&1 || { \
 	  tail -20 $(PYRS_BUILD)/compileall.log; exit 1; }

@@ -8,6 +8,8 @@
 #include <sys/boardctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <syslog.h>
 #include <unistd.h>

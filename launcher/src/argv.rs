@@ -1,8 +1,10 @@
-//! The command line, passed to CPython exactly as NSH gave it.
+//! The command line, passed to CPython as NSH gave it.
 //!
 //! CPython decodes arguments itself (with `surrogateescape`), so bytes that
 //! are not UTF-8 must reach it untouched: the launcher never copies or
-//! re-encodes `argv`, it only checks that the array is usable.
+//! re-encodes an argument, it only checks that the array is usable and,
+//! when the build configures `-X` options, puts them after the program
+//! name in an array of its own.
 
 use core::ffi::{c_char, c_int, CStr};
 
@@ -13,7 +15,16 @@ pub enum ArgvError {
     Empty,
     /// `argv[index]` is null although `index < argc`.
     NullArgument { index: usize },
+    /// With the configured `-X` options there are more than [`MAX_ARGS`].
+    TooMany,
 }
+
+/// Most arguments CPython is given when `-X` options are added (NSH itself
+/// passes at most `CONFIG_NSH_MAXARGUMENTS`, 7 by default).
+pub const MAX_ARGS: usize = 64;
+
+/// Longest `-X` option list (Kconfig `INTERPRETERS_PYTHON_RS_XOPTIONS`).
+pub const XOPTIONS_MAX_LEN: usize = 255;
 
 /// A checked view of `argc`/`argv`.
 #[derive(Clone, Copy, Debug)]
@@ -58,6 +69,62 @@ impl Argv {
         }
         // SAFETY: checked non-null and NUL-terminated in `from_raw`.
         Some(unsafe { CStr::from_ptr(*self.argv.add(index)) })
+    }
+}
+
+/// Room for `argv[0] -X <option> ... argv[1..]`: the options' text, split
+/// into C strings, and the new pointer array. It lives on the launcher's
+/// stack for as long as CPython runs.
+pub struct ArgvWithOptions {
+    options: [u8; XOPTIONS_MAX_LEN + 1],
+    pointers: [*mut c_char; MAX_ARGS + 1],
+}
+
+impl Default for ArgvWithOptions {
+    fn default() -> Self {
+        Self {
+            options: [0; XOPTIONS_MAX_LEN + 1],
+            pointers: [core::ptr::null_mut(); MAX_ARGS + 1],
+        }
+    }
+}
+
+impl ArgvWithOptions {
+    /// `argv` with `-X <option>` for each space-separated word of `options`
+    /// inserted after the program name. The result points into `self`.
+    pub fn build(&mut self, argv: &Argv, options: &CStr) -> Result<Argv, ArgvError> {
+        let text = options.to_bytes();
+        if text.len() > XOPTIONS_MAX_LEN {
+            return Err(ArgvError::TooMany);
+        }
+        // Spaces become NULs; the array is one longer than any text, so the
+        // last word is NUL-terminated too.
+        let padded = text.iter().copied().chain(core::iter::repeat(0));
+        for (slot, byte) in self.options.iter_mut().zip(padded) {
+            *slot = if byte == b' ' { 0 } else { byte };
+        }
+        let mut slots = self.pointers.iter_mut();
+        let mut push = |pointer: *mut c_char| {
+            *slots.next().ok_or(ArgvError::TooMany)? = pointer;
+            Ok(())
+        };
+        // CPython only reads its argv; the const casts are never written.
+        let program = argv.as_mut_ptr();
+        // SAFETY: `argv` has at least the program name (checked by from_raw).
+        push(unsafe { *program })?;
+        for word in self.options.split(|&b| b == 0).filter(|w| !w.is_empty()) {
+            push(c"-X".as_ptr().cast_mut())?;
+            push(word.as_ptr().cast::<c_char>().cast_mut())?;
+        }
+        for index in 1..argv.argc() as usize {
+            // SAFETY: index < argc, checked non-null by from_raw.
+            push(unsafe { *program.add(index) })?;
+        }
+        push(core::ptr::null_mut())?;
+        let argc = self.pointers.iter().position(|p| p.is_null()).unwrap_or(0);
+        // SAFETY: `pointers` holds `argc` non-null C strings (the caller's,
+        // or words of `options`, NUL-terminated above) and a final null.
+        unsafe { Argv::from_raw(argc as c_int, self.pointers.as_mut_ptr()) }
     }
 }
 
@@ -122,5 +189,57 @@ mod tests {
             unsafe { Argv::from_raw(2, ptrs.as_mut_ptr()) }.unwrap_err(),
             ArgvError::NullArgument { index: 1 }
         );
+    }
+
+    fn words(argv: &Argv) -> Vec<&[u8]> {
+        (0..argv.argc() as usize)
+            .map(|i| argv.get(i).unwrap().to_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn x_options_come_after_the_program_name() {
+        let (_owned, mut ptrs) = raw(&[b"python", b"-c", b"pass"]);
+        let argv = unsafe { Argv::from_raw(3, ptrs.as_mut_ptr()) }.unwrap();
+        let mut room = ArgvWithOptions::default();
+        let with = room.build(&argv, c" dev  frozen_modules=off ").unwrap();
+        assert_eq!(
+            words(&with),
+            [
+                &b"python"[..],
+                b"-X",
+                b"dev",
+                b"-X",
+                b"frozen_modules=off",
+                b"-c",
+                b"pass"
+            ]
+        );
+        assert!(unsafe { *with.as_mut_ptr().add(7) }.is_null());
+        // The user's arguments are the same strings, not copies.
+        assert_eq!(unsafe { *with.as_mut_ptr().add(6) }, ptrs[2]);
+    }
+
+    #[test]
+    fn too_many_arguments_with_options_are_refused() {
+        let many: Vec<&[u8]> = std::iter::repeat(&b"a"[..]).take(MAX_ARGS - 1).collect();
+        let (_owned, mut ptrs) = raw(&many);
+        let argv = unsafe { Argv::from_raw(many.len() as c_int, ptrs.as_mut_ptr()) }.unwrap();
+        let mut room = ArgvWithOptions::default();
+        assert_eq!(room.build(&argv, c"utf8").unwrap_err(), ArgvError::TooMany);
+        let fits = room.build(&argv, c"").unwrap();
+        assert_eq!(fits.argc() as usize, MAX_ARGS - 1);
+    }
+
+    #[test]
+    fn an_option_list_longer_than_kconfig_allows_is_refused() {
+        let (_owned, mut ptrs) = raw(&[b"python"]);
+        let argv = unsafe { Argv::from_raw(1, ptrs.as_mut_ptr()) }.unwrap();
+        let long = CString::new(std::vec![b'x'; XOPTIONS_MAX_LEN + 1]).unwrap();
+        let mut room = ArgvWithOptions::default();
+        assert_eq!(room.build(&argv, &long).unwrap_err(), ArgvError::TooMany);
+        let longest = CString::new(std::vec![b'x'; XOPTIONS_MAX_LEN]).unwrap();
+        let with = room.build(&argv, &longest).unwrap();
+        assert_eq!(with.get(2).unwrap().to_bytes().len(), XOPTIONS_MAX_LEN);
     }
 }

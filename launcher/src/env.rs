@@ -17,6 +17,11 @@ pub struct EnvConfig<'a> {
     pub path: &'a CStr,
     /// Set `PYTHON_BASIC_REPL=1` (the 3.13 REPL needs a full terminal).
     pub basic_repl: bool,
+    /// Let CPython colour its output; when false, `PYTHON_COLORS=0`
+    /// (serial consoles show the escape codes as text).
+    pub colors: bool,
+    /// Set `PYTHONUNBUFFERED=1`: output reaches the console at once.
+    pub unbuffered: bool,
     /// Overwrite values the user set in NSH.
     pub force: bool,
 }
@@ -29,7 +34,7 @@ pub struct Assignment<'a> {
 }
 
 /// Every variable the launcher may set, at most.
-pub const MAX_ASSIGNMENTS: usize = 3;
+pub const MAX_ASSIGNMENTS: usize = 5;
 
 /// The assignments to make, given which variables are set already.
 ///
@@ -45,6 +50,11 @@ pub fn plan_environment<'a>(
         (
             c"PYTHON_BASIC_REPL",
             if config.basic_repl { c"1" } else { c"" },
+        ),
+        (c"PYTHON_COLORS", if config.colors { c"" } else { c"0" }),
+        (
+            c"PYTHONUNBUFFERED",
+            if config.unbuffered { c"1" } else { c"" },
         ),
     ];
     let mut plan = Vec::new();
@@ -67,6 +77,8 @@ mod tests {
             home: c"/usr/local",
             path: c"/mnt/sd/lib",
             basic_repl: true,
+            colors: false,
+            unbuffered: true,
             force: false,
         }
     }
@@ -93,6 +105,14 @@ mod tests {
                     name: c"PYTHON_BASIC_REPL",
                     value: c"1"
                 },
+                Assignment {
+                    name: c"PYTHON_COLORS",
+                    value: c"0"
+                },
+                Assignment {
+                    name: c"PYTHONUNBUFFERED",
+                    value: c"1"
+                },
             ]
         );
     }
@@ -100,7 +120,15 @@ mod tests {
     #[test]
     fn keeps_what_the_user_set_in_nsh() {
         let plan = plan_environment(&config(), |name| name == c"PYTHONPATH");
-        assert_eq!(names(&plan), ["PYTHONHOME", "PYTHON_BASIC_REPL"]);
+        assert_eq!(
+            names(&plan),
+            [
+                "PYTHONHOME",
+                "PYTHON_BASIC_REPL",
+                "PYTHON_COLORS",
+                "PYTHONUNBUFFERED"
+            ]
+        );
     }
 
     #[test]
@@ -114,7 +142,13 @@ mod tests {
         });
         assert_eq!(
             names(&plan),
-            ["PYTHONHOME", "PYTHONPATH", "PYTHON_BASIC_REPL"]
+            [
+                "PYTHONHOME",
+                "PYTHONPATH",
+                "PYTHON_BASIC_REPL",
+                "PYTHON_COLORS",
+                "PYTHONUNBUFFERED"
+            ]
         );
         assert_eq!(asked, 0, "forcing needs no lookups");
     }
@@ -125,6 +159,8 @@ mod tests {
             home: c"/usr/local",
             path: c"",
             basic_repl: false,
+            colors: true,
+            unbuffered: false,
             force: false,
         };
         assert_eq!(names(&plan_environment(&cfg, |_| false)), ["PYTHONHOME"]);

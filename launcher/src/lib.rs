@@ -2,7 +2,8 @@
 //!
 //! - [`env`]: which variables to set before CPython starts, keeping what the
 //!   user set in NSH;
-//! - [`argv`]: the command line, handed to CPython byte for byte;
+//! - [`argv`]: the command line, handed to CPython byte for byte, with the
+//!   configured `-X` options;
 //! - [`exit`]: the task's exit status from CPython's;
 //! - [`message`]: the one line a user reads when the launcher fails.
 #![no_std]
@@ -15,7 +16,7 @@ pub mod env;
 pub mod exit;
 pub mod message;
 
-pub use argv::{Argv, ArgvError};
+pub use argv::{Argv, ArgvError, ArgvWithOptions, MAX_ARGS};
 pub use env::{plan_environment, Assignment, EnvConfig};
 pub use exit::{task_status, LAUNCH_FAILED};
 pub use message::{LaunchError, MessageContext};

@@ -1,10 +1,9 @@
 //! The one line a user reads when the launcher fails.
 //!
 //! Each message says what failed, where, and why, in words a user can act
-//! on: `python: cannot mount /dev/ram1 at /usr/local/lib: ENOTDIR (not a
-//! directory)`. Messages are written piece by piece to an
-//! [`embedded_io::Write`], without `core::fmt`, which would add about 12 KB
-//! to the firmware.
+//! on: `python: cannot mount /dev/ram1 at /usr/local/lib: ENOTDIR`.
+//! Messages are written piece by piece to an [`embedded_io::Write`], without
+//! `core::fmt`, which would add about 12 KB to the firmware.
 
 use core::ffi::CStr;
 use embedded_io::Write;
@@ -47,6 +46,13 @@ impl LaunchError {
                 out.write_all(b"argument ")?;
                 write_decimal(out, *index as u32)?;
                 out.write_all(b" is missing (null pointer in argv)")?
+            }
+            LaunchError::Argv(ArgvError::TooMany) => {
+                out.write_all(b"too many arguments: at most ")?;
+                write_decimal(out, crate::argv::MAX_ARGS as u32)?;
+                out.write_all(
+                    b" with the -X options of the build (CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS)",
+                )?
             }
             LaunchError::Mount(error) => write_mount_error(error, mount_point, device, out)?,
             LaunchError::SetEnv { name, errno } => {
@@ -129,24 +135,20 @@ fn write_mount_error<W: Write>(
     }
 }
 
-/// `: ENOTDIR (not a directory)`, or `: error 4242` for a code we do not know.
-fn write_errno<W: Write>(errno: Errno, out: &mut W) -> Result<(), W::Error> {
+/// `: ENOTDIR`, or `: error 4242` for a code we do not know.
+pub fn write_errno<W: Write>(errno: Errno, out: &mut W) -> Result<(), W::Error> {
     out.write_all(b": ")?;
-    match (errno.name(), errno.description()) {
-        (Some(name), Some(text)) => {
-            out.write_all(name.as_bytes())?;
-            out.write_all(b" (")?;
-            out.write_all(text.as_bytes())?;
-            out.write_all(b")")
-        }
-        _ => {
+    match errno.name() {
+        Some(name) => out.write_all(name.as_bytes()),
+        None => {
             out.write_all(b"error ")?;
             write_decimal(out, errno.0.unsigned_abs())
         }
     }
 }
 
-fn write_decimal<W: Write>(out: &mut W, mut value: u32) -> Result<(), W::Error> {
+/// `value` in decimal, without `core::fmt`.
+pub fn write_decimal<W: Write>(out: &mut W, mut value: u32) -> Result<(), W::Error> {
     // u32::MAX has 10 digits. Filled from the end by iterators, not
     // indexing: an index could panic, and a panic path links `core::fmt`.
     let mut digits = [0u8; 10];
@@ -188,7 +190,7 @@ mod tests {
     fn mount_failure_names_device_mount_point_and_errno() {
         assert_eq!(
             text(LaunchError::Mount(MountError::Mount(Errno::ENOTDIR))),
-            "python: cannot mount /dev/ram1 at /usr/local/lib: ENOTDIR (not a directory)\n"
+            "python: cannot mount /dev/ram1 at /usr/local/lib: ENOTDIR\n"
         );
     }
 
@@ -242,7 +244,7 @@ mod tests {
         let line = text(LaunchError::Mount(MountError::MountTable(Errno::ENOENT)));
         assert_eq!(
             line,
-            "python: cannot read /proc/fs/mount to check /usr/local/lib: ENOENT (no such file or directory); is procfs mounted at /proc?\n"
+            "python: cannot read /proc/fs/mount to check /usr/local/lib: ENOENT; is procfs mounted at /proc?\n"
         );
     }
 
@@ -265,11 +267,15 @@ mod tests {
                 name: c"PYTHONHOME",
                 errno: Errno::ENOMEM
             }),
-            "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n"
+            "python: cannot set PYTHONHOME: ENOMEM\n"
         );
         assert_eq!(
             text(LaunchError::Argv(ArgvError::NullArgument { index: 3 })),
             "python: argument 3 is missing (null pointer in argv)\n"
+        );
+        assert_eq!(
+            text(LaunchError::Argv(ArgvError::TooMany)),
+            "python: too many arguments: at most 64 with the -X options of the build (CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS)\n"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Error numbers as values, with the names and words a user reads.
+//! Error numbers as values, with the names a user reads (`ENOTDIR`).
 
 /// An `errno` value reported by NuttX.
 ///
@@ -9,7 +9,7 @@
 pub struct Errno(pub i32);
 
 macro_rules! errnos {
-    ($($name:ident = $value:literal, $text:literal;)*) => {
+    ($($name:ident = $value:literal;)*) => {
         impl Errno {
             $(pub const $name: Errno = Errno($value);)*
 
@@ -20,37 +20,29 @@ macro_rules! errnos {
                     _ => None,
                 }
             }
-
-            /// A few words saying what the code means (`"not a directory"`).
-            pub fn description(self) -> Option<&'static str> {
-                match self.0 {
-                    $($value => Some($text),)*
-                    _ => None,
-                }
-            }
         }
     };
 }
 
 errnos! {
-    EPERM = 1, "operation not permitted";
-    ENOENT = 2, "no such file or directory";
-    EIO = 5, "input/output error";
-    ENXIO = 6, "no such device or address";
-    ENOMEM = 12, "out of memory";
-    EACCES = 13, "permission denied";
-    EFAULT = 14, "bad address";
-    ENOTBLK = 15, "not a block device";
-    EBUSY = 16, "device or resource busy";
-    EEXIST = 17, "already exists";
-    ENODEV = 19, "no such device";
-    ENOTDIR = 20, "not a directory";
-    EISDIR = 21, "is a directory";
-    EINVAL = 22, "invalid argument";
-    ENOSPC = 28, "no space left on device";
-    EROFS = 30, "read-only file system";
-    ENAMETOOLONG = 36, "file name too long";
-    ENOSYS = 38, "function not implemented";
+    EPERM = 1;
+    ENOENT = 2;
+    EIO = 5;
+    ENXIO = 6;
+    ENOMEM = 12;
+    EACCES = 13;
+    EFAULT = 14;
+    ENOTBLK = 15;
+    EBUSY = 16;
+    EEXIST = 17;
+    ENODEV = 19;
+    ENOTDIR = 20;
+    EISDIR = 21;
+    EINVAL = 22;
+    ENOSPC = 28;
+    EROFS = 30;
+    ENAMETOOLONG = 36;
+    ENOSYS = 38;
 }
 
 #[cfg(test)]
@@ -58,15 +50,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_codes_have_name_and_words() {
+    fn known_codes_have_a_name() {
         assert_eq!(Errno::ENOTDIR.name(), Some("ENOTDIR"));
-        assert_eq!(Errno::ENOTDIR.description(), Some("not a directory"));
         assert_eq!(Errno(17).name(), Some("EEXIST"));
     }
 
     #[test]
-    fn unknown_codes_have_neither() {
+    fn unknown_codes_have_none() {
         assert_eq!(Errno(4242).name(), None);
-        assert_eq!(Errno(-1).description(), None);
+        assert_eq!(Errno(-1).name(), None);
     }
 }

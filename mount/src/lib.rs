@@ -144,15 +144,13 @@ pub fn ensure_mounted<O: MountOs>(
         .sectors(config.sector_size)
         .map_err(MountError::Image)?;
 
-    let table = os.open_mount_table().map_err(MountError::MountTable)?;
-    match table::mounted_type(table, config.mount_point.to_bytes()) {
-        Ok(Some(fs_type)) if fs_type.as_slice() == b"romfs" => {
+    match mounted_type(os, config)? {
+        Some(fs_type) if fs_type.as_slice() == b"romfs" => {
             log::debug!("standard library already mounted");
             return Ok(Mounted::Already);
         }
-        Ok(Some(other)) => return Err(MountError::Occupied(other)),
-        Ok(None) => {}
-        Err(errno) => return Err(MountError::MountTable(errno.into())),
+        Some(other) => return Err(MountError::Occupied(other)),
+        None => {}
     }
 
     match os.node_at(config.mount_point) {
@@ -166,10 +164,29 @@ pub fn ensure_mounted<O: MountOs>(
         Err(errno) => return Err(MountError::Register(errno)),
     }
 
-    os.mount_romfs(config.device().as_c_str(), config.mount_point)
-        .map_err(MountError::Mount)?;
+    match os.mount_romfs(config.device().as_c_str(), config.mount_point) {
+        Ok(()) => {}
+        // Another `python` task (the boot script, say) mounted it meanwhile.
+        Err(errno @ (Errno::EBUSY | Errno::EEXIST)) => {
+            return match mounted_type(os, config)? {
+                Some(fs_type) if fs_type.as_slice() == b"romfs" => Ok(Mounted::Already),
+                _ => Err(MountError::Mount(errno)),
+            };
+        }
+        Err(errno) => return Err(MountError::Mount(errno)),
+    }
     log::debug!("standard library mounted");
     Ok(Mounted::Now)
+}
+
+/// The type of the file system mounted at the mount point, if any.
+fn mounted_type<O: MountOs>(
+    os: &mut O,
+    config: &MountConfig<'_>,
+) -> Result<Option<FsType>, MountError> {
+    let table = os.open_mount_table().map_err(MountError::MountTable)?;
+    table::mounted_type(table, config.mount_point.to_bytes())
+        .map_err(|errno| MountError::MountTable(errno.into()))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ struct FakeOs {
     node: Result<Node, Errno>,
     register: Result<(), Errno>,
     mount: Result<(), Errno>,
+    /// The table a concurrent `python` task leaves by mounting first.
+    table_after_mount: Option<&'static [u8]>,
     calls: Vec<Call>,
 }
 
@@ -36,6 +38,7 @@ impl FakeOs {
             node: Ok(Node::Missing),
             register: Ok(()),
             mount: Ok(()),
+            table_after_mount: None,
             calls: Vec::new(),
         }
     }
@@ -75,6 +78,9 @@ impl MountOs for FakeOs {
             device: device.to_bytes().to_vec(),
             mount_point: mount_point.to_bytes().to_vec(),
         });
+        if let Some(table) = self.table_after_mount {
+            self.table = Ok(table);
+        }
         self.mount
     }
 }
@@ -114,6 +120,26 @@ fn first_run_registers_and_mounts() {
                 mount_point: b"/usr/local/lib".to_vec()
             },
         ]
+    );
+}
+
+#[test]
+fn a_task_that_mounted_meanwhile_is_not_an_error() {
+    let mut os = FakeOs::fresh_boot();
+    os.table_after_mount = Some(b"  /usr/local/lib type romfs\n");
+    for errno in [Errno::EBUSY, Errno::EEXIST] {
+        os.mount = Err(errno);
+        os.table = Ok(b"  /proc type procfs\n");
+        assert_eq!(
+            ensure_mounted(&mut os, &config(), leaked_image(1024)),
+            Ok(Mounted::Already)
+        );
+    }
+    os.table_after_mount = None;
+    os.table = Ok(b"  /proc type procfs\n");
+    assert_eq!(
+        ensure_mounted(&mut os, &config(), leaked_image(1024)),
+        Err(MountError::Mount(Errno::EEXIST))
     );
 }
 

@@ -3,7 +3,8 @@
 use core::ffi::{c_char, c_int, CStr};
 
 use launcher::{
-    plan_environment, task_status, Argv, EnvConfig, LaunchError, MessageContext, LAUNCH_FAILED,
+    plan_environment, task_status, Argv, ArgvWithOptions, EnvConfig, LaunchError, MessageContext,
+    LAUNCH_FAILED,
 };
 use mount::{Errno, MountConfig, MountOs};
 
@@ -25,6 +26,8 @@ pub struct LaunchConfig<'a> {
     pub program: &'a CStr,
     pub mount: MountConfig<'a>,
     pub env: EnvConfig<'a>,
+    /// `-X` options put before the user's arguments, separated by spaces.
+    pub xoptions: &'a CStr,
 }
 
 /// Runs one `python` command and returns the task's exit status.
@@ -48,8 +51,10 @@ where
     P: Interpreter,
     W: embedded_io::Write,
 {
+    // Outlives the CPython run: the argv built with -X options points into it.
+    let mut with_options = ArgvWithOptions::default();
     // SAFETY: forwarded from the caller.
-    match unsafe { prepare(os, config, image, argc, argv) } {
+    match unsafe { prepare(os, config, image, argc, argv, &mut with_options) } {
         Ok(argv) => task_status(python.main(&argv)),
         Err(error) => {
             let device = config.mount.device();
@@ -71,9 +76,15 @@ unsafe fn prepare<O: MountOs + Environment>(
     image: &'static [u8],
     argc: c_int,
     argv: *mut *mut c_char,
+    with_options: &mut ArgvWithOptions,
 ) -> Result<Argv, LaunchError> {
     // SAFETY: forwarded from the caller.
-    let argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
+    let mut argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
+    if !config.xoptions.is_empty() {
+        argv = with_options
+            .build(&argv, config.xoptions)
+            .map_err(LaunchError::Argv)?;
+    }
     mount::ensure_mounted(os, &config.mount, image).map_err(LaunchError::Mount)?;
     // Iterated by reference: heapless's by-value iterator has a panic path.
     for assignment in &plan_environment(&config.env, |name| os.is_set(name)) {

@@ -28,9 +28,17 @@ pub static LAUNCH: LaunchConfig<'static> = LaunchConfig {
         home: k::CONFIG_INTERPRETERS_PYTHON_RS_HOME,
         path: k::CONFIG_INTERPRETERS_PYTHON_RS_PATH,
         basic_repl: k::CONFIG_INTERPRETERS_PYTHON_RS_BASIC_REPL,
+        colors: k::CONFIG_INTERPRETERS_PYTHON_RS_COLORS,
+        unbuffered: k::CONFIG_INTERPRETERS_PYTHON_RS_UNBUFFERED,
         force: k::CONFIG_INTERPRETERS_PYTHON_RS_FORCE_ENV,
     },
+    xoptions: k::CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS,
 };
+
+const _: () = assert!(
+    k::CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS.to_bytes().len() <= launcher::argv::XOPTIONS_MAX_LEN,
+    "CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS is longer than 255 characters"
+);
 
 extern "C" {
     // Bounds of the ROMFS image, placed in .rodata by the app's romfs.S.

@@ -1,5 +1,7 @@
-//! The NuttX side: entry point, OS calls, panic handler, syslog logger.
+//! The NuttX side: entry point, boot hook, OS calls, panic handler, syslog
+//! logger.
 
+mod boot;
 mod config;
 mod logger;
 mod os;

@@ -16,7 +16,7 @@ fn errno() -> Errno {
 }
 
 /// `Ok` for a non-negative return, else the errno it set.
-fn check(ret: c_int) -> Result<c_int, Errno> {
+pub(super) fn check(ret: c_int) -> Result<c_int, Errno> {
     if ret < 0 {
         Err(errno())
     } else {

@@ -96,8 +96,11 @@ fn config() -> LaunchConfig<'static> {
             home: c"/usr/local",
             path: c"",
             basic_repl: true,
+            colors: false,
+            unbuffered: true,
             force: false,
         },
+        xoptions: c"",
     }
 }
 
@@ -141,7 +144,9 @@ fn mounts_then_sets_environment_then_runs_python() {
             "register",
             "mount /dev/ram1",
             "set PYTHONHOME",
-            "set PYTHON_BASIC_REPL"
+            "set PYTHON_BASIC_REPL",
+            "set PYTHON_COLORS",
+            "set PYTHONUNBUFFERED"
         ]
     );
     assert_eq!(
@@ -201,7 +206,7 @@ fn launcher_failures_are_one_line_and_python_does_not_run() {
                 setenv_fails: true,
                 ..FakeBoard::default()
             },
-            "python: cannot set PYTHONHOME: ENOMEM (out of memory)\n",
+            "python: cannot set PYTHONHOME: ENOMEM\n",
         ),
     ];
     for (mut board, expected) in cases {
