@@ -41,13 +41,21 @@ interrupt a running script counts as skipped instead of failed.
 import argparse
 import os
 import re
-import select
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
+
+# nxqemu.py lies beside this file, which tools/test_qemu_harness.py also
+# loads by its path, from wherever the tests are started.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Some names are here only for tools/test_qemu_harness.py, which tests them
+# through this module.
+from nxqemu import (
+    CRASH_RE, PROMPT, REPL_PROMPT, Board, BoardDead, clean_lines, command_output,
+    end_on_termination_signals, find_prompt, heap_used, parse_free, parse_status,
+    qemu_command, shorten, strip_ansi,
+)
 
 MOUNTPOINT = "/usr/local/lib"
 HOST_MNT = "/mnt/host"
@@ -57,109 +65,10 @@ HEAP_TOLERANCE = 4096
 REPEATED_RUNS = 20
 
 # --------------------------------------------------------------------------
-# Pure parts: console text, prompts, NSH output formats, counting.
-# (Unit-tested by tools/test_qemu_harness.py.)
+# Pure parts: NSH output formats, counting.  (The console text, the prompts,
+# `echo $?`, `free` and the board are in nxqemu.py, shared with
+# tools/benchmark.py.  Unit-tested by tools/test_qemu_harness.py.)
 # --------------------------------------------------------------------------
-
-PROMPT = "nsh> "
-REPL_PROMPT = ">>> "
-ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-# NuttX syslog records on the console: "[   19.058494] check_and_mount_romfs: ..."
-SYSLOG_RE = re.compile(r"^\[\s*\d+\.\d+\]( |$)")
-# Signs that the board died (an assertion or an exception dump) rather than
-# just being slow: no prompt will come back.
-CRASH_RE = re.compile(
-    r"Assertion failed[^\n]*at file|dump_assert_info|EXCEPTION: [^\n]*MCAUSE"
-)
-STATUS_RE = re.compile(r"^\s*(-?\d+)\s*$")
-
-
-def strip_ansi(text):
-    """Drop terminal control sequences (NSH's readline writes ESC [ K)."""
-    return ANSI_RE.sub("", text)
-
-
-def clean_lines(text, drop_syslog=True):
-    """Console text -> list of lines, without CR, ANSI sequences and syslog
-    records (which the launcher and the kernel interleave with output)."""
-    text = strip_ansi(text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if drop_syslog:
-        lines = [ln for ln in lines if not SYSLOG_RE.match(ln)]
-    return lines
-
-
-def find_prompt(text, prompt=PROMPT):
-    """Index of the first prompt in text, or -1."""
-    return text.find(prompt)
-
-
-def command_output(raw, prompt=PROMPT):
-    """What a command printed, from the console text that follows sending it:
-    the first line is NSH's echo of the command and the text ends at the next
-    prompt.  Returns the output lines joined by '\\n', without a trailing
-    empty line and without syslog records."""
-    end = find_prompt(raw, prompt)
-    if end >= 0:
-        raw = raw[:end]
-    nl = raw.find("\n")
-    body = raw[nl + 1:] if nl >= 0 else ""
-    lines = clean_lines(body)
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines)
-
-
-def parse_status(output):
-    """The number `echo $?` printed, or None."""
-    for line in output.split("\n"):
-        m = STATUS_RE.match(line)
-        if m:
-            return int(m.group(1))
-    return None
-
-
-def parse_free(output):
-    """Parse NSH `free` (a cat of procfs meminfo):
-
-          total       used       free    maxused    maxfree  nused  nfree name
-       19314368      16336   19298032      16704   19298016     45      2 Umem
-
-    -> {"Umem": {"total": 19314368, "used": 16336, ...}}.  Rows without a
-    name (older NuttX) are keyed by their index."""
-    heaps = {}
-    header = None
-    for line in clean_lines(output):
-        words = line.split()
-        if not words:
-            continue
-        if "total" in words and "used" in words:
-            header = words
-            continue
-        if header is None or not words[0].isdigit():
-            continue
-        nums = []
-        for w in words:
-            if w.isdigit():
-                nums.append(int(w))
-            else:
-                break
-        cols = [h for h in header if h != "name"]
-        row = dict(zip(cols, nums))
-        name = " ".join(words[len(nums):]) or str(len(heaps))
-        heaps[name] = row
-    return heaps
-
-
-def heap_used(output):
-    """Used bytes of the user heap ("Umem", else the first heap) in `free`
-    output, or None when the output has no such row."""
-    heaps = parse_free(output)
-    if not heaps:
-        return None
-    row = heaps.get("Umem") or next(iter(heaps.values()))
-    return row.get("used")
-
 
 def parse_mounts(output):
     """NSH `mount` lines "  /usr/local/lib type romfs" -> [(mountpoint, type)]."""
@@ -193,219 +102,6 @@ def count_results(results):
     for r in results:
         counts[r.outcome] += 1
     return counts["pass"], counts["fail"], counts["skip"]
-
-
-def qemu_command(firmware, arch="rv32", icount=False):
-    bits = {"rv32": "32", "rv64": "64"}[arch]
-    cmd = [
-        f"qemu-system-riscv{bits}", "-semihosting",
-        "-M", "virt,aclint=on", "-cpu", arch, "-smp", "1",
-        "-bios", "none", "-kernel", firmware, "-nographic",
-    ]
-    if icount:
-        cmd += ["-icount", "shift=0,sleep=off"]
-    return cmd
-
-
-def shorten(text, limit=600):
-    text = text if isinstance(text, str) else repr(text)
-    if len(text) > limit:
-        return text[: limit // 2] + f" ...[{len(text) - limit} chars]... " + text[-limit // 2:]
-    return text
-
-
-# --------------------------------------------------------------------------
-# The board: QEMU and an expect loop over its console.
-# --------------------------------------------------------------------------
-
-
-def _die_with_parent():
-    """In the child before exec: on Linux, have QEMU killed if the harness
-    itself is killed (SIGKILL leaves no chance for the cleanup in main)."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class BoardDead(Exception):
-    """No prompt came back (timeout, crash dump, or QEMU exited)."""
-
-
-class Board:
-    def __init__(self, argv, log=None, scale=1.0):
-        self.argv = argv
-        self.log = log
-        self.scale = scale
-        self.proc = None
-        self.buf = bytearray()
-        self.boots = 0
-        self.typed = False  # anything typed since boot
-        self.state = set()  # "host", "fat", ... set up since boot
-        self.dead = False
-
-    # -- process ----------------------------------------------------------
-    def boot(self, timeout=60):
-        self.stop()
-        self.boots += 1
-        self.buf = bytearray()
-        self.typed = False
-        self.state = set()
-        self.dead = False
-        self.logmark(f"boot {self.boots}: {' '.join(self.argv)}")
-        self.proc = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
-        self.expect(PROMPT, 0, timeout)
-
-    def stop(self):
-        if self.proc is None:
-            return
-        proc, self.proc = self.proc, None
-        if proc.poll() is None:
-            proc.kill()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        for f in (proc.stdin, proc.stdout):
-            try:
-                f.close()
-            except OSError:
-                pass
-
-    def logmark(self, text):
-        if self.log:
-            self.log.write(f"\n=== {text} ===\n".encode())
-            self.log.flush()
-
-    # -- I/O ----------------------------------------------------------------
-    def _read(self, wait):
-        """Read what is available within `wait` seconds. False at EOF."""
-        fd = self.proc.stdout.fileno()
-        r, _, _ = select.select([fd], [], [], max(0.0, wait))
-        if not r:
-            return True
-        data = os.read(fd, 65536)
-        if not data:
-            return False
-        self.buf += data
-        if self.log:
-            self.log.write(data)
-            self.log.flush()
-        return True
-
-    def text(self, start=0):
-        return self.buf[start:].decode("utf-8", errors="replace")
-
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        self.typed = True
-        # Small chunks: the NuttX UART receive buffer is 256 bytes and drops
-        # what does not fit, while QEMU itself would pass a pipe on at once.
-        try:
-            for i in range(0, len(data), 16):
-                self.proc.stdin.write(data[i:i + 16])
-                self.proc.stdin.flush()
-                if len(data) > 16:
-                    time.sleep(0.002)
-        except (BrokenPipeError, OSError) as e:
-            self.dead = True
-            raise BoardDead(f"cannot write to QEMU: {e}") from None
-
-    def expect(self, pattern, start, timeout, crash_check=True):
-        """Wait until `pattern` (str or compiled regex) occurs in the console
-        text from byte offset `start`. Returns (text_before, match_end_text)
-        where text_before is the text up to the match. Raises BoardDead."""
-        timeout *= self.scale
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.text(start)
-            if isinstance(pattern, str):
-                i = text.find(pattern)
-                if i >= 0:
-                    return text[:i], text[i:i + len(pattern)]
-            else:
-                m = pattern.search(text)
-                if m:
-                    return text[:m.start()], m.group(0)
-            if crash_check and CRASH_RE.search(text):
-                # Collect the dump for the log, then give up on this boot.
-                end = time.monotonic() + 2
-                while time.monotonic() < end and self._read(end - time.monotonic()):
-                    pass
-                self.dead = True
-                raise BoardDead("the board crashed: " + shorten(CRASH_RE.search(self.text(start)).group(0)))
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.dead = True
-                raise BoardDead(f"no {pattern if isinstance(pattern, str) else pattern.pattern!r} "
-                                f"within {timeout:.0f} s; last output: {shorten(text[-300:])!r}")
-            if self.proc.poll() is not None and not self._read(0):
-                self.dead = True
-                raise BoardDead(f"QEMU exited with status {self.proc.returncode}")
-            if not self._read(min(left, 0.5)):
-                self.dead = True
-                raise BoardDead("QEMU closed its console")
-
-    def quiet(self, seconds, limit=60):
-        """Read until nothing arrives for `seconds` (at most `limit` s)."""
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            before = len(self.buf)
-            if not self._read(seconds):
-                return
-            if len(self.buf) == before:
-                return
-
-    # -- NSH ------------------------------------------------------------------
-    def run(self, cmd, timeout=20):
-        """Type a command, wait for the next prompt, return its output."""
-        if "\n" in cmd or "\r" in cmd:
-            raise ValueError(f"one NSH line per command (NSH ends a command at a newline): {cmd!r}")
-        start = len(self.buf)
-        self.send(cmd + "\n")
-        before, _ = self.expect(PROMPT, start, timeout)
-        return command_output(before)
-
-    def status(self, timeout=20):
-        out = self.run("echo $?", timeout)
-        st = parse_status(out)
-        if st is None:
-            raise BoardDead(f"`echo $?` printed no number: {out!r}")
-        return st
-
-    def sh(self, cmd, timeout=60):
-        """Run a command; return (output, status from `echo $?`)."""
-        out = self.run(cmd, timeout)
-        return out, self.status()
-
-    def sync(self, timeout=60):
-        """Bring the console back to a known prompt after input that may have
-        been split or partly lost: wait for quiet, end any partial line, type
-        a marker and wait for it to be printed on a line of its own."""
-        self.quiet(2, limit=timeout)
-        self.send("\n")
-        self.quiet(2, limit=timeout)
-        for attempt in range(3):
-            marker = f"QHSYNC{int(time.monotonic() * 1000) % 100000}x{attempt}"
-            start = len(self.buf)
-            self.send(f"echo {marker}\n")
-            try:
-                self.expect(re.compile(r"(?m)^" + marker + r"\r?\n"), start, 20)
-                self.expect(PROMPT, start, 10)
-                return
-            except BoardDead:
-                if attempt == 2 or self.proc.poll() is not None:
-                    raise
-                self.dead = False
-                self.send("\n")
-                self.quiet(2, limit=timeout)
 
 
 # --------------------------------------------------------------------------
@@ -590,11 +286,10 @@ def case_bad_input(c):
         c.check(re.search(message_re, out) is not None, f"{what}: message", expect_text, out or "(nothing)")
         c.alive(what)
 
-    # Missing script and directory, on tmpfs and on the semihosting hostfs.
-    # NuttX's hostfs answers stat() of a missing path with success and a
-    # directory mode, and a host directory opens as a file, so there the
-    # missing-script message cannot say "No such file"; it must still fail
-    # and name the path.
+    # Missing script and directory, on tmpfs, ROMFS and the semihosting
+    # hostfs. NuttX's hostfs answers stat() of a missing path with success
+    # and a directory mode, so there the missing-script message cannot say
+    # "No such file"; it must still fail and name the path.
     bad("missing script (tmpfs)", "python /tmp/no_such_script.py",
         r"can't open file|No such file", "can't open file ... No such file or directory")
     bad("missing script (hostfs)", f"python {HOST_MNT}/no_such_script.py",
@@ -603,8 +298,15 @@ def case_bad_input(c):
     c.check(st == 0, "mkdir -p /tmp/qh_dir", "status 0", f"status {st}, {out!r}")
     bad("directory as script (tmpfs)", "python /tmp/qh_dir",
         r"__main__|[Ii]s a directory", "can't find '__main__' module (or: is a directory)")
-    bad("directory as script (hostfs)", f"python {HOST_MNT}/subdir",
+    bad("directory as script (ROMFS)", f"python {MOUNTPOINT}",
         r"__main__|[Ii]s a directory", "can't find '__main__' module (or: is a directory)")
+    # Semihosting has no directories: NuttX's hostfs opens a host directory
+    # as a regular file that reads as empty, so Python runs an empty script.
+    # Recorded, not judged: no program on the board can tell it apart.
+    out, st = c.sh(f"python {HOST_MNT}/subdir", 120)
+    c.note(f"directory on hostfs as script (semihosting shows it as an empty file): "
+           f"status {st}, output {out!r}")
+    c.alive("directory on hostfs as script")
     bad("syntax error", f"python {HOST_MNT}/syntax_error.py", r"SyntaxError", "SyntaxError")
 
     # Non-UTF-8 byte on the command line: does the console carry it?
@@ -709,6 +411,60 @@ def case_ctrl_c(c):
     c.alive("after Ctrl-C")
 
 
+BOOT_BANNER_RE = re.compile(r"boot script (\S+) starts in (\d+) ms; press any key to skip it")
+
+
+def boot_script_expected(c, script):
+    """The expected output of the boot script, when it is one of the
+    --scripts-dir scripts with a NAME.expected beside it; else None."""
+    prefix = f"{MOUNTPOINT}/scripts/"
+    if not c.args.scripts_dir or not script.startswith(prefix) or not script.endswith(".py"):
+        return None
+    exp = os.path.join(c.args.scripts_dir, script[len(prefix):-3] + ".expected")
+    if not os.path.isfile(exp):
+        return None
+    with open(exp, encoding="utf-8") as f:
+        return f.read().rstrip("\n")
+
+
+def case_boot_script(c):
+    """boot script: starts at boot beside NSH; a key during the wait skips it (safe mode)"""
+    b = c.board
+    if b.typed:
+        b.boot()
+    m = BOOT_BANNER_RE.search(b.text(0))
+    if not m:
+        raise Skip("the firmware starts no boot script (CONFIG_INTERPRETERS_PYTHON_RS_BOOT_SCRIPT is empty)")
+    script = m.group(1)
+    want = boot_script_expected(c, script)
+    # The script runs in its own task while NSH is up: wait for its output,
+    # or for its error, then for it to end.
+    try:
+        if want is not None:
+            b.expect(want, 0, 60)
+        b.sync(60)
+    except BoardDead:
+        c.check(False, "boot script", "the NSH prompt stays usable", b.text(0)[-600:])
+        return
+    text = b.text(0)
+    c.check("cannot start the boot script" not in text, "boot script task", "started", text[-600:])
+    if want is not None:
+        c.check(want in text, f"{script}: output", want, text[-600:])
+    else:
+        c.note(f"{script} has no NAME.expected in --scripts-dir; its output is not judged")
+    c.alive("after the boot script")
+    c.board.state.add("pyran")
+    # Safe mode: a key during the wait skips the script.
+    b.boot(answer=(BOOT_BANNER_RE, b"x"))
+    before = b.text(0)
+    c.check("boot script skipped (safe mode)" in before, "safe mode", "boot script skipped (safe mode)",
+            before[-600:])
+    if want is not None:
+        b.sync(20)
+        c.check(want not in b.text(0), "safe mode: script output", "none", b.text(0)[-600:])
+    c.alive("after a skipped boot script")
+
+
 def case_mount_reuse(c):
     """two runs, then `mount` lists exactly one romfs at /usr/local/lib"""
     for i in (1, 2):
@@ -733,6 +489,7 @@ CASES = [
     ("repl", case_repl),
     ("ctrl-c", case_ctrl_c),
     ("mount-reuse", case_mount_reuse),
+    ("boot-script", case_boot_script),
 ]
 case_repeated_runs.__doc__ = (f"{REPEATED_RUNS} runs of `python -c pass`; used heap after run "
                               f"{REPEATED_RUNS} within {HEAP_TOLERANCE} bytes of after run 1")
@@ -844,10 +601,7 @@ def main(argv=None):
         return 1
 
     # SIGTERM/SIGHUP end the run through the finally below, which kills QEMU.
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-    for s in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, on_signal)
+    end_on_termination_signals()
 
     tmp = tempfile.mkdtemp(prefix="qemu-harness-")
     log = open(args.keep_log, "wb") if args.keep_log else None

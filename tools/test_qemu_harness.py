@@ -152,9 +152,15 @@ class Results(unittest.TestCase):
         self.assertEqual(qh.count_results(rs), (2, 1, 1))
         self.assertEqual(qh.count_results([]), (0, 0, 0))
 
+    def test_boot_banner_is_the_launchers(self):
+        # The line nuttx-app/src/boot.rs prints (its unit test has the same text).
+        line = "python: boot script /usr/local/lib/scripts/main.py starts in 1000 ms; press any key to skip it"
+        m = qh.BOOT_BANNER_RE.search("ABC\n" + line + "\r\n")
+        self.assertEqual(m.groups(), ("/usr/local/lib/scripts/main.py", "1000"))
+
     def test_select_cases(self):
         all_cases = qh.select_cases([])
-        self.assertEqual(len(all_cases), 12)
+        self.assertEqual(len(all_cases), 13)
         self.assertEqual([n for _, n, _ in all_cases][:2], ["first-run", "modules"])
         chosen = qh.select_cases(["repl", "1", "first-run"])
         self.assertEqual([(num, n) for num, n, _ in chosen], [(1, "first-run"), (10, "repl")])
@@ -216,7 +222,7 @@ class Main(unittest.TestCase):
     def test_list(self):
         rc, out, _ = self.run_main(["--list"])
         self.assertEqual(rc, 0)
-        self.assertEqual(len(out.strip().splitlines()), 12)
+        self.assertEqual(len(out.strip().splitlines()), 13)
 
 
 FAKE_NSH = textwrap.dedent(r'''
