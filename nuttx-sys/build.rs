@@ -72,7 +72,7 @@ fn bindings(topdir: &Path) -> bindgen::Bindings {
         .generate_comments(false)
         // BOARDIOC_ROMDISK is a function-like macro expansion.
         .clang_macro_fallback()
-        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
+        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
         .allowlist_type("boardioc_romdisk_s|stat|pollfd")
         .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|POLLIN|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
         .generate()

@@ -30,6 +30,8 @@ CRASH_RE = re.compile(
     r"Assertion failed[^\n]*at file|dump_assert_info|EXCEPTION: [^\n]*MCAUSE"
 )
 STATUS_RE = re.compile(r"^\s*(-?\d+)\s*$")
+# What the launcher prints at boot when a boot script is configured.
+BOOT_BANNER_RE = re.compile(r"boot script (\S+) starts in (\d+) ms; press any key to skip it")
 
 
 def strip_ansi(text):
@@ -198,6 +200,20 @@ class Board:
             self.expect(pattern, 0, timeout)
             self.send(data)
         self.expect(PROMPT, 0, timeout)
+        self.wait_for_boot_script(timeout)
+        self.typed = False
+
+    def wait_for_boot_script(self, timeout):
+        """A boot script runs in a task beside NSH, and CPython runs once at
+        a time: wait until that task is gone from `ps`."""
+        m = BOOT_BANNER_RE.search(self.text(0))
+        if m is None:
+            return
+        deadline = time.monotonic() + timeout * self.scale
+        while m.group(1) in self.run("ps", 20):
+            if time.monotonic() > deadline:
+                raise BoardDead(f"the boot script {m.group(1)} still runs after {timeout} s")
+            time.sleep(0.5)
 
     def stop(self):
         if self.proc is None:

@@ -52,7 +52,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Some names are here only for tools/test_qemu_harness.py, which tests them
 # through this module.
 from nxqemu import (
-    CRASH_RE, PROMPT, REPL_PROMPT, Board, BoardDead, clean_lines, command_output,
+    BOOT_BANNER_RE, CRASH_RE, PROMPT, REPL_PROMPT, Board, BoardDead, clean_lines, command_output,
     end_on_termination_signals, find_prompt, heap_used, parse_free, parse_status,
     qemu_command, shorten, strip_ansi,
 )
@@ -411,9 +411,6 @@ def case_ctrl_c(c):
     c.alive("after Ctrl-C")
 
 
-BOOT_BANNER_RE = re.compile(r"boot script (\S+) starts in (\d+) ms; press any key to skip it")
-
-
 def boot_script_expected(c, script):
     """The expected output of the boot script, when it is one of the
     --scripts-dir scripts with a NAME.expected beside it; else None."""
@@ -437,8 +434,7 @@ def case_boot_script(c):
         raise Skip("the firmware starts no boot script (CONFIG_INTERPRETERS_PYTHON_RS_BOOT_SCRIPT is empty)")
     script = m.group(1)
     want = boot_script_expected(c, script)
-    # The script runs in its own task while NSH is up: wait for its output,
-    # or for its error, then for it to end.
+    # The script ran in its own task beside NSH; boot() waited for it to end.
     try:
         if want is not None:
             b.expect(want, 0, 60)
@@ -465,6 +461,28 @@ def case_boot_script(c):
     c.alive("after a skipped boot script")
 
 
+def case_one_at_a_time(c):
+    """a second python while one runs is refused with a message; kill -2 ends the first cleanly"""
+    c.need_host()
+    b = c.board
+    start = len(b.buf)
+    b.send(f"python {HOST_MNT}/loop.py &\n")
+    b.expect(re.compile(r"(?m)^looping\r?\n"), start, 120)
+    b.sync()
+    out, st = c.sh("python -c pass", 60)
+    c.check(st != 0, "second python: status", "nonzero", st)
+    m = re.search(r"already runs in task (\d+)", out)
+    c.check(m is not None, "second python: message", "CPython already runs in task N ...", out)
+    if m is None:
+        b.dead = True  # the loop may still run: boot again for the next cases
+        return
+    c.sh(f"kill -2 {m.group(1)}", 20)
+    b.expect("KeyboardInterrupt", start, 30)
+    b.sync()
+    out, st = c.sh('python -c "print(6*7)"', 120)
+    c.check(has_line(out, "42") and st == 0, "python after kill -2", "42, status 0", f"{out!r}, status {st}")
+
+
 def case_mount_reuse(c):
     """two runs, then `mount` lists exactly one romfs at /usr/local/lib"""
     for i in (1, 2):
@@ -488,6 +506,7 @@ CASES = [
     ("bad-input", case_bad_input),
     ("repl", case_repl),
     ("ctrl-c", case_ctrl_c),
+    ("one-at-a-time", case_one_at_a_time),
     ("mount-reuse", case_mount_reuse),
     ("boot-script", case_boot_script),
 ]

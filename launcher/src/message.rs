@@ -16,7 +16,14 @@ use crate::argv::ArgvError;
 pub enum LaunchError {
     Argv(ArgvError),
     Mount(MountError),
-    SetEnv { name: &'static CStr, errno: Errno },
+    SetEnv {
+        name: &'static CStr,
+        errno: Errno,
+    },
+    /// CPython runs in another task already (its state is global).
+    Busy {
+        task: i32,
+    },
 }
 
 /// The names a message mentions.
@@ -55,6 +62,12 @@ impl LaunchError {
                 )?
             }
             LaunchError::Mount(error) => write_mount_error(error, mount_point, device, out)?,
+            LaunchError::Busy { task } => {
+                out.write_all(b"CPython already runs in task ")?;
+                write_decimal(out, task.unsigned_abs())?;
+                out.write_all(b" and runs one at a time (its state is global); wait for it or stop it with kill -2 ")?;
+                write_decimal(out, task.unsigned_abs())?
+            }
             LaunchError::SetEnv { name, errno } => {
                 out.write_all(b"cannot set ")?;
                 out.write_all(name.to_bytes())?;
@@ -272,6 +285,10 @@ mod tests {
         assert_eq!(
             text(LaunchError::Argv(ArgvError::NullArgument { index: 3 })),
             "python: argument 3 is missing (null pointer in argv)\n"
+        );
+        assert_eq!(
+            text(LaunchError::Busy { task: 5 }),
+            "python: CPython already runs in task 5 and runs one at a time (its state is global); wait for it or stop it with kill -2 5\n"
         );
         assert_eq!(
             text(LaunchError::Argv(ArgvError::TooMany)),

@@ -16,6 +16,12 @@ pub trait Environment {
 
 /// The interpreter: `Py_BytesMain` on NuttX.
 pub trait Interpreter {
+    /// Takes the interpreter for this task, or names the task that has it:
+    /// CPython keeps its runtime in globals, which all tasks of a flat
+    /// NuttX build share, so two runs at once would corrupt each other.
+    fn claim(&mut self) -> Result<(), c_int>;
+    /// Gives the interpreter back after [`Interpreter::main`].
+    fn release(&mut self);
     fn main(&mut self, argv: &Argv) -> c_int;
 }
 
@@ -33,7 +39,8 @@ pub struct LaunchConfig<'a> {
 /// Runs one `python` command and returns the task's exit status.
 ///
 /// A launcher failure is printed once, as one line on `stderr`, and returns
-/// [`LAUNCH_FAILED`]; CPython is not started then.
+/// [`LAUNCH_FAILED`]; CPython is not started then. The interpreter is
+/// claimed last, so a failed launch leaves it free.
 ///
 /// # Safety
 /// `argc`/`argv` must be as a C `main` receives them.
@@ -54,8 +61,12 @@ where
     // Outlives the CPython run: the argv built with -X options points into it.
     let mut with_options = ArgvWithOptions::default();
     // SAFETY: forwarded from the caller.
-    match unsafe { prepare(os, config, image, argc, argv, &mut with_options) } {
-        Ok(argv) => task_status(python.main(&argv)),
+    match unsafe { prepare(os, python, config, image, argc, argv, &mut with_options) } {
+        Ok(argv) => {
+            let status = python.main(&argv);
+            python.release();
+            task_status(status)
+        }
         Err(error) => {
             let device = config.mount.device();
             let context = MessageContext {
@@ -70,8 +81,9 @@ where
     }
 }
 
-unsafe fn prepare<O: MountOs + Environment>(
+unsafe fn prepare<O: MountOs + Environment, P: Interpreter>(
     os: &mut O,
+    python: &mut P,
     config: &LaunchConfig<'_>,
     image: &'static [u8],
     argc: c_int,
@@ -94,6 +106,7 @@ unsafe fn prepare<O: MountOs + Environment>(
                 errno,
             })?;
     }
+    python.claim().map_err(|task| LaunchError::Busy { task })?;
     Ok(argv)
 }
 

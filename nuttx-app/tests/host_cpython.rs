@@ -60,6 +60,11 @@ impl Environment for Host {
 struct HostPython;
 
 impl Interpreter for HostPython {
+    /// One CPython per child process: nothing to share.
+    fn claim(&mut self) -> Result<(), c_int> {
+        Ok(())
+    }
+    fn release(&mut self) {}
     fn main(&mut self, argv: &Argv) -> c_int {
         unsafe { Py_BytesMain(argv.argc(), argv.as_mut_ptr()) }
     }

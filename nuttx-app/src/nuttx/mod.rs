@@ -7,6 +7,7 @@ mod logger;
 mod os;
 
 use core::ffi::{c_char, c_int};
+use core::sync::atomic::{AtomicI32, Ordering};
 
 use launcher::Argv;
 
@@ -15,7 +16,37 @@ use crate::{run, Interpreter};
 /// CPython itself.
 struct CPython;
 
+/// The task running CPython now, 0 for none. Only read and written with
+/// the scheduler locked, so plain loads and stores do (no CAS needed, which
+/// not every RISC-V core has).
+static RUNNING: AtomicI32 = AtomicI32::new(0);
+
 impl Interpreter for CPython {
+    fn claim(&mut self) -> Result<(), c_int> {
+        // SAFETY: sched_lock/sched_unlock pair up; getpid/kill have no
+        // preconditions (signal 0 only checks that the task exists).
+        unsafe {
+            nuttx_sys::sched_lock();
+            let me = nuttx_sys::getpid();
+            let owner = RUNNING.load(Ordering::Relaxed);
+            // A task killed while running never gave it back.
+            let free = owner == 0 || owner == me || nuttx_sys::kill(owner, 0) != 0;
+            if free {
+                RUNNING.store(me, Ordering::Relaxed);
+            }
+            nuttx_sys::sched_unlock();
+            if free {
+                Ok(())
+            } else {
+                Err(owner)
+            }
+        }
+    }
+
+    fn release(&mut self) {
+        RUNNING.store(0, Ordering::Relaxed);
+    }
+
     fn main(&mut self, argv: &Argv) -> c_int {
         // SAFETY: argv is NSH's array, checked by `Argv::from_raw`.
         unsafe { nuttx_sys::Py_BytesMain(argv.argc(), argv.as_mut_ptr()) }

@@ -72,10 +72,26 @@ struct FakePython {
     status: c_int,
     seen_args: Vec<Vec<u8>>,
     runs: usize,
+    /// The task that runs CPython already, if any.
+    held_by: Option<c_int>,
+    claimed: bool,
 }
 
 impl Interpreter for FakePython {
+    fn claim(&mut self) -> Result<(), c_int> {
+        match self.held_by {
+            Some(task) => Err(task),
+            None => {
+                self.claimed = true;
+                Ok(())
+            }
+        }
+    }
+    fn release(&mut self) {
+        self.claimed = false;
+    }
     fn main(&mut self, argv: &Argv) -> c_int {
+        assert!(self.claimed, "main() without claim()");
         self.runs += 1;
         self.seen_args = (0..argv.argc() as usize)
             .map(|i| argv.get(i).unwrap().to_bytes().to_vec())
@@ -128,7 +144,32 @@ fn fake_python(status: c_int) -> FakePython {
         status,
         seen_args: Vec::new(),
         runs: 0,
+        held_by: None,
+        claimed: false,
     }
+}
+
+#[test]
+fn a_second_python_is_refused_while_one_runs() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    python.held_by = Some(5);
+    let (status, stderr) = python_with(&[b"python", b"-c", b"pass"], &mut board, &mut python);
+    assert_eq!(status, LAUNCH_FAILED);
+    assert_eq!(python.runs, 0);
+    assert_eq!(
+        stderr,
+        "python: CPython already runs in task 5 and runs one at a time (its state is global); wait for it or stop it with kill -2 5\n"
+    );
+}
+
+#[test]
+fn the_interpreter_is_given_back_after_the_run() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(3);
+    let (status, _) = python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!(status, 3);
+    assert!(!python.claimed);
 }
 
 #[test]
