@@ -72,9 +72,9 @@ fn bindings(topdir: &Path) -> bindgen::Bindings {
         .generate_comments(false)
         // BOARDIOC_ROMDISK is a function-like macro expansion.
         .clang_macro_fallback()
-        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
-        .allowlist_type("boardioc_romdisk_s|stat|pollfd")
-        .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|POLLIN|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
+        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|ioctl|task_delete|sigemptyset|sigaddset|sigprocmask|sigwaitinfo|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
+        .allowlist_type("boardioc_romdisk_s|stat|pollfd|sigset_t|pid_t")
+        .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|POLLIN|SIGINT|SIG_BLOCK|PYRS_TIOC[A-Z]+|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
         .generate()
         .expect("bindgen could not read the NuttX headers")
 }

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -18,3 +20,11 @@
  * by including Python.h, which needs the target's pyconfig.h. */
 
 int Py_BytesMain(int argc, char **argv);
+
+/* Terminal ioctls are function-like macros, which bindgen cannot expand;
+ * enumerators carry their values across. */
+enum
+{
+  PYRS_TIOCSCTTY = TIOCSCTTY,
+  PYRS_TIOCGPGRP = TIOCGPGRP,
+};

@@ -483,6 +483,48 @@ def case_one_at_a_time(c):
     c.check(has_line(out, "42") and st == 0, "python after kill -2", "42, status 0", f"{out!r}, status {st}")
 
 
+def case_repl_ctrl_c(c):
+    """REPL and Ctrl-C: a running loop stops with KeyboardInterrupt, a line at the prompt is dropped"""
+    b = c.board
+    start = len(b.buf)
+    b.send("python\n")
+    b.expect(REPL_PROMPT, start, 120)
+    start = len(b.buf)
+    b.send("while True: pass\n")
+    b.expect("... ", start, 20)
+    b.send("\n")
+    time.sleep(1)
+    start = len(b.buf)
+    b.send(b"\x03")
+    try:
+        before, _ = b.expect(REPL_PROMPT, start, 20)
+    except BoardDead:
+        c.check(False, "Ctrl-C in a loop run from the REPL", "KeyboardInterrupt and `>>> `", b.text(start))
+        b.dead = True
+        return
+    c.check("KeyboardInterrupt" in before, "Ctrl-C in a loop run from the REPL", "KeyboardInterrupt", before)
+    # At the prompt the console delivers the line on Enter: Ctrl-C then
+    # drops the line typed so far.
+    start = len(b.buf)
+    b.send("1+")
+    time.sleep(0.3)
+    b.send(b"\x03")
+    time.sleep(0.3)
+    b.send("\n")
+    before, _ = b.expect(REPL_PROMPT, start, 20)
+    c.check("KeyboardInterrupt" in before and "SyntaxError" not in before,
+            "Ctrl-C at the prompt, then Enter", "KeyboardInterrupt, no SyntaxError", before)
+    start = len(b.buf)
+    b.send("6*7\n")
+    before, _ = b.expect(REPL_PROMPT, start, 20)
+    c.check(has_line(command_output(before, REPL_PROMPT), "42") or "42" in before,
+            "the next line", "42", before)
+    start = len(b.buf)
+    b.send("exit()\n")
+    b.expect(PROMPT, start, 30)
+    c.alive("after the REPL")
+
+
 def case_mount_reuse(c):
     """two runs, then `mount` lists exactly one romfs at /usr/local/lib"""
     for i in (1, 2):
@@ -506,6 +548,7 @@ CASES = [
     ("bad-input", case_bad_input),
     ("repl", case_repl),
     ("ctrl-c", case_ctrl_c),
+    ("repl-ctrl-c", case_repl_ctrl_c),
     ("one-at-a-time", case_one_at_a_time),
     ("mount-reuse", case_mount_reuse),
     ("boot-script", case_boot_script),

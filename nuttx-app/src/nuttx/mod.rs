@@ -5,6 +5,7 @@ mod boot;
 mod config;
 mod logger;
 mod os;
+mod sigint;
 
 use core::ffi::{c_char, c_int};
 use core::sync::atomic::{AtomicI32, Ordering};
@@ -48,6 +49,8 @@ impl Interpreter for CPython {
     }
 
     fn main(&mut self, argv: &Argv) -> c_int {
+        // Ends (and gives the console back) when CPython returns.
+        let _ctrl_c = sigint::start();
         // SAFETY: argv is NSH's array, checked by `Argv::from_raw`.
         unsafe { nuttx_sys::Py_BytesMain(argv.argc(), argv.as_mut_ptr()) }
     }

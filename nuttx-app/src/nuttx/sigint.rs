@@ -1,0 +1,92 @@
+//! Ctrl-C through a relay task, around a NuttX RISC-V bug.
+//!
+//! With TTY_SIGINT, the serial driver sends SIGINT from its receive
+//! interrupt to the foreground task. When that task is the one the
+//! interrupt stopped (a busy Python loop), NuttX's RISC-V signal delivery
+//! restores the task's FPU registers and `fcsr` from stack memory it never
+//! wrote (`up_schedule_sigaction` copies an exception frame whose FPU area
+//! is unsaved), and the next float instruction traps: the board panics
+//! (8 of 33 Ctrl-Cs on QEMU rv-virt), or floats are silently corrupted.
+//! A signal sent by another task, after a real context switch, is safe.
+//!
+//! So while a foreground `python` runs, the console's foreground is a small
+//! relay task of higher priority that waits for SIGINT and passes it on to
+//! Python with `kill`. It is not started for a background run (the boot
+//! script, `python ... &`), which Ctrl-C does not reach anyway.
+
+use core::ffi::{c_char, c_int};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicI32, Ordering};
+
+use nuttx_sys as sys;
+use nuttx_sys::kconfig as k;
+
+/// The Python task the relay signals (one CPython runs at a time).
+static TARGET: AtomicI32 = AtomicI32::new(0);
+
+/// A running relay; dropping it gives the console back to Python's task
+/// and ends the relay.
+pub struct Relay {
+    relay: sys::pid_t,
+    python: sys::pid_t,
+}
+
+/// Starts the relay if this task is the console's foreground (the
+/// console answers TIOCGPGRP only when built with TTY_SIGINT/TTY_SIGTSTP).
+pub fn start() -> Option<Relay> {
+    // SAFETY: plain calls; `foreground` is written by the ioctl.
+    unsafe {
+        let python = sys::getpid();
+        let mut foreground: sys::pid_t = 0;
+        let asked = sys::ioctl(
+            0,
+            sys::PYRS_TIOCGPGRP as c_int,
+            core::ptr::addr_of_mut!(foreground),
+        );
+        if asked < 0 || foreground != python {
+            return None;
+        }
+        TARGET.store(python, Ordering::Relaxed);
+        let priority = (k::CONFIG_INTERPRETERS_PYTHON_RS_PRIORITY + 1).min(255) as c_int;
+        let argv: [*mut c_char; 1] = [core::ptr::null_mut()];
+        // Higher priority: it runs at once and blocks SIGINT before the
+        // console names it.
+        let relay = sys::task_create(
+            c"python-sigint".as_ptr(),
+            priority,
+            2048,
+            Some(relay_main),
+            argv.as_ptr(),
+        );
+        if relay < 0 {
+            return None;
+        }
+        sys::ioctl(0, sys::PYRS_TIOCSCTTY as c_int, relay as usize);
+        Some(Relay { relay, python })
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        // SAFETY: plain calls on task ids we know.
+        unsafe {
+            sys::ioctl(0, sys::PYRS_TIOCSCTTY as c_int, self.python as usize);
+            sys::task_delete(self.relay);
+        }
+    }
+}
+
+extern "C" fn relay_main(_: c_int, _: *mut *mut c_char) -> c_int {
+    // SAFETY: sigset_t is plain data, initialised by sigemptyset.
+    unsafe {
+        let mut sigint = MaybeUninit::<sys::sigset_t>::uninit();
+        sys::sigemptyset(sigint.as_mut_ptr());
+        sys::sigaddset(sigint.as_mut_ptr(), sys::SIGINT as c_int);
+        sys::sigprocmask(sys::SIG_BLOCK as c_int, sigint.as_ptr(), core::ptr::null_mut());
+        loop {
+            if sys::sigwaitinfo(sigint.as_ptr(), core::ptr::null_mut()) == sys::SIGINT as c_int {
+                sys::kill(TARGET.load(Ordering::Relaxed), sys::SIGINT as c_int);
+            }
+        }
+    }
+}
