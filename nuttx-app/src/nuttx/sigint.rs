@@ -82,7 +82,11 @@ extern "C" fn relay_main(_: c_int, _: *mut *mut c_char) -> c_int {
         let mut sigint = MaybeUninit::<sys::sigset_t>::uninit();
         sys::sigemptyset(sigint.as_mut_ptr());
         sys::sigaddset(sigint.as_mut_ptr(), sys::SIGINT as c_int);
-        sys::sigprocmask(sys::SIG_BLOCK as c_int, sigint.as_ptr(), core::ptr::null_mut());
+        sys::sigprocmask(
+            sys::SIG_BLOCK as c_int,
+            sigint.as_ptr(),
+            core::ptr::null_mut(),
+        );
         loop {
             if sys::sigwaitinfo(sigint.as_ptr(), core::ptr::null_mut()) == sys::SIGINT as c_int {
                 sys::kill(TARGET.load(Ordering::Relaxed), sys::SIGINT as c_int);
