@@ -1,11 +1,15 @@
 //! On the host, link the tests against Debian's libpython (python3-dev): the
 //! integration test runs the launcher in front of a real CPython. NuttX
-//! builds link libpython through the app's Make.defs instead.
+//! builds link libpython through the app's Make.defs instead; for them this
+//! sets `cfg(boot_script)` when the configuration names a boot script, so
+//! firmwares without one carry none of its code.
 
 use std::process::Command;
 
 fn main() {
+    println!("cargo::rustc-check-cfg=cfg(boot_script)");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("nuttx") {
+        nuttx_boot_script_cfg();
         return;
     }
     let output = Command::new("pkg-config")
@@ -18,5 +22,22 @@ fn main() {
         });
     for flag in String::from_utf8_lossy(&output.stdout).split_whitespace() {
         println!("cargo:rustc-link-arg-tests={flag}");
+    }
+}
+
+fn nuttx_boot_script_cfg() {
+    println!("cargo::rerun-if-env-changed=NUTTX_TOPDIR");
+    let Ok(topdir) = std::env::var("NUTTX_TOPDIR") else {
+        return; // nuttx-sys explains what is missing
+    };
+    let config = format!("{topdir}/.config");
+    println!("cargo::rerun-if-changed={config}");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    let has_script = text.lines().any(|line| {
+        line.strip_prefix("CONFIG_INTERPRETERS_PYTHON_RS_BOOT_SCRIPT=")
+            .is_some_and(|value| value != "\"\"")
+    });
+    if has_script {
+        println!("cargo::rustc-cfg=boot_script");
     }
 }

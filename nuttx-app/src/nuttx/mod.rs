@@ -1,6 +1,7 @@
 //! The NuttX side: entry point, boot hook, OS calls, panic handler, syslog
 //! logger.
 
+#[cfg(boot_script)]
 mod boot;
 mod config;
 mod logger;
