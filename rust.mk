@@ -50,12 +50,12 @@ PYRS_RUST_SRCS  := $(CURDIR)/Cargo.toml $(CURDIR)/Cargo.lock \
                    $(shell find $(addprefix $(CURDIR)/,nuttx-sys mount launcher nuttx-app targets) \
                      -type f -not -path '*/tests/*')
 
-$(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(TOPDIR)/.config
+$(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(PYRS_DOTCONFIG)
 	$(Q) if [ -z "$(PYRS_RUST_TARGET)" ]; then \
 	  echo "python-rs: no Rust target is known for LLVM_ARCHTYPE=$(LLVM_ARCHTYPE)" \
 	       "LLVM_ABITYPE=$(LLVM_ABITYPE); add one to rust.mk" >&2; exit 1; fi
 	@echo "python-rs: building the launcher for $(notdir $(PYRS_RUST_TARGET))"
-	+$(Q) NUTTX_TOPDIR="$(TOPDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
+	+$(Q) NUTTX_TOPDIR="$(PYRS_NX_CONFDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
 	  RUSTFLAGS="$(PYRS_RUSTFLAGS)" \
 	  $(PYRS_CARGO) build --release --locked -p nuttx-app \
 	  -Zbuild-std=core -Zjson-target-spec \
