@@ -1,15 +1,16 @@
 //! On the host, link the tests against Debian's libpython (python3-dev): the
 //! integration test runs the launcher in front of a real CPython. NuttX
 //! builds link libpython through the app's Make.defs instead; for them this
-//! sets `cfg(boot_script)` when the configuration names a boot script, so
-//! firmwares without one carry none of its code.
+//! sets `cfg(boot_script)` when the configuration names a boot script and
+//! `cfg(nuttx_readline)` when NuttX's line editor is built
+//! (CONFIG_SYSTEM_READLINE), so a firmware carries only the code it uses.
 
 use std::process::Command;
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(boot_script)");
+    println!("cargo::rustc-check-cfg=cfg(boot_script, nuttx_readline)");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("nuttx") {
-        nuttx_boot_script_cfg();
+        nuttx_cfgs();
         return;
     }
     let output = Command::new("pkg-config")
@@ -25,7 +26,7 @@ fn main() {
     }
 }
 
-fn nuttx_boot_script_cfg() {
+fn nuttx_cfgs() {
     println!("cargo::rerun-if-env-changed=NUTTX_TOPDIR");
     let Ok(topdir) = std::env::var("NUTTX_TOPDIR") else {
         return; // nuttx-sys explains what is missing
@@ -39,5 +40,8 @@ fn nuttx_boot_script_cfg() {
     });
     if has_script {
         println!("cargo::rustc-cfg=boot_script");
+    }
+    if text.lines().any(|line| line == "CONFIG_SYSTEM_READLINE=y") {
+        println!("cargo::rustc-cfg=nuttx_readline");
     }
 }

@@ -72,7 +72,8 @@ fn bindings(topdir: &Path) -> bindgen::Bindings {
         .generate_comments(false)
         // BOARDIOC_ROMDISK is a function-like macro expansion.
         .clang_macro_fallback()
-        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|ioctl|task_delete|sigemptyset|sigaddset|sigprocmask|sigwaitinfo|setenv|getenv|syslog|__errno|Py_BytesMain|abort")
+        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|ioctl|task_delete|sigemptyset|sigaddset|sigprocmask|sigwaitinfo|setenv|getenv|syslog|__errno|Py_BytesMain|abort|fflush|Py(Mem_Raw[A-Za-z]+|GILState_[A-Za-z]+|Err_CheckSignals)|readline_fd|readline_prompt")
+        .allowlist_var("PyOS_ReadlineFunctionPointer")
         .allowlist_type("boardioc_romdisk_s|stat|pollfd|sigset_t|pid_t")
         .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|POLLIN|SIGINT|SIG_BLOCK|PYRS_TIOC[A-Z]+|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
         .generate()

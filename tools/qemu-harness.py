@@ -483,6 +483,37 @@ def case_one_at_a_time(c):
     c.check(has_line(out, "42") and st == 0, "python after kill -2", "42, status 0", f"{out!r}, status {st}")
 
 
+def case_repl_editing(c):
+    """REPL line editing (NuttX readline): up-arrow recalls the last line, left-arrow moves to insert"""
+    b = c.board
+    start = len(b.buf)
+    b.send("python\n")
+    b.expect(REPL_PROMPT, start, 120)
+
+    def line(keys):
+        # The editor redraws the prompt while recalling a line, so wait for
+        # the console to go quiet rather than for the next prompt.
+        start = len(b.buf)
+        b.send(keys)
+        b.quiet(1.0, limit=20)
+        return strip_ansi(b.text(start))
+
+    def printed(text, value):
+        return re.search(r"(?m)^" + value + r"\r?$", text) is not None
+
+    first = line("6*7\n")
+    recalled = line("\x1b[A\n")
+    edited = line("4*5\x1b[D\x1b[D1\n")
+    start = len(b.buf)
+    b.send("exit()\n")
+    b.expect(PROMPT, start, 30)
+    if printed(first, "42") and "SyntaxError" in recalled:
+        raise Skip("no line editing: the firmware has no CONFIG_SYSTEM_READLINE / READLINE_CMD_HISTORY")
+    c.check(printed(recalled, "42"), "up-arrow, Enter", "the last line again: 42", recalled)
+    c.check(printed(edited, "205"), "4*5, left, left, 1, Enter", "41*5 = 205", edited)
+    c.alive("after the REPL")
+
+
 def case_repl_ctrl_c(c):
     """REPL and Ctrl-C: a running loop stops with KeyboardInterrupt, a line at the prompt is dropped"""
     b = c.board
@@ -548,6 +579,7 @@ CASES = [
     ("bad-input", case_bad_input),
     ("repl", case_repl),
     ("ctrl-c", case_ctrl_c),
+    ("repl-editing", case_repl_editing),
     ("repl-ctrl-c", case_repl_ctrl_c),
     ("one-at-a-time", case_one_at_a_time),
     ("mount-reuse", case_mount_reuse),

@@ -160,7 +160,7 @@ class Results(unittest.TestCase):
 
     def test_select_cases(self):
         all_cases = qh.select_cases([])
-        self.assertEqual(len(all_cases), 15)
+        self.assertEqual(len(all_cases), 16)
         self.assertEqual([n for _, n, _ in all_cases][:2], ["first-run", "modules"])
         chosen = qh.select_cases(["repl", "1", "first-run"])
         self.assertEqual([(num, n) for num, n, _ in chosen], [(1, "first-run"), (10, "repl")])
@@ -222,7 +222,7 @@ class Main(unittest.TestCase):
     def test_list(self):
         rc, out, _ = self.run_main(["--list"])
         self.assertEqual(rc, 0)
-        self.assertEqual(len(out.strip().splitlines()), 15)
+        self.assertEqual(len(out.strip().splitlines()), 16)
 
 
 FAKE_NSH = textwrap.dedent(r'''

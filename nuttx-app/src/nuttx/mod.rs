@@ -6,6 +6,8 @@ mod boot;
 mod config;
 mod logger;
 mod os;
+#[cfg(nuttx_readline)]
+mod repl;
 mod sigint;
 
 use core::ffi::{c_char, c_int};
@@ -50,6 +52,8 @@ impl Interpreter for CPython {
     }
 
     fn main(&mut self, argv: &Argv) -> c_int {
+        #[cfg(nuttx_readline)]
+        repl::install();
         // Ends (and gives the console back) when CPython returns.
         let _ctrl_c = sigint::start();
         // SAFETY: argv is NSH's array, checked by `Argv::from_raw`.
