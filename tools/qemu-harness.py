@@ -388,13 +388,21 @@ def case_repl(c):
     c.alive("after exit()")
 
 
-def case_ctrl_c(c):
-    """Ctrl-C interrupts a running loop: KeyboardInterrupt, back at the prompt"""
+def start_loop(c, background=False):
+    """Start `python loop.py` (an endless loop) and wait until it runs;
+    returns where its console output starts."""
     c.need_host()
     b = c.board
     start = len(b.buf)
-    b.send(f"python {HOST_MNT}/loop.py\n")
+    b.send(f"python {HOST_MNT}/loop.py{' &' if background else ''}\n")
     b.expect(re.compile(r"(?m)^looping\r?\n"), start, 120)
+    return start
+
+
+def case_ctrl_c(c):
+    """Ctrl-C interrupts a running loop: KeyboardInterrupt, back at the prompt"""
+    b = c.board
+    start_loop(c)
     time.sleep(0.5)
     start = len(b.buf)
     b.send(b"\x03")
@@ -463,11 +471,8 @@ def case_boot_script(c):
 
 def case_one_at_a_time(c):
     """a second python while one runs is refused with a message; kill -2 ends the first cleanly"""
-    c.need_host()
     b = c.board
-    start = len(b.buf)
-    b.send(f"python {HOST_MNT}/loop.py &\n")
-    b.expect(re.compile(r"(?m)^looping\r?\n"), start, 120)
+    start = start_loop(c, background=True)
     b.sync()
     out, st = c.sh("python -c pass", 60)
     c.check(st != 0, "second python: status", "nonzero", st)
