@@ -371,12 +371,17 @@ def case_bad_input(c):
     bad("64 MB allocation", 'python -c "b = bytearray(64*1024*1024)"', r"MemoryError", "MemoryError")
 
 
-def case_repl(c):
-    """REPL: 1+1 gives 2, exit() returns to NSH"""
-    b = c.board
+def start_repl(b):
+    """Type `python` and wait for the REPL's first prompt."""
     start = len(b.buf)
     b.send("python\n")
     b.expect(REPL_PROMPT, start, 120)
+
+
+def case_repl(c):
+    """REPL: 1+1 gives 2, exit() returns to NSH"""
+    b = c.board
+    start_repl(b)
     start = len(b.buf)
     b.send("1+1\n")
     before, _ = b.expect(REPL_PROMPT, start, 30)
@@ -491,9 +496,7 @@ def case_one_at_a_time(c):
 def case_repl_editing(c):
     """REPL line editing (NuttX readline): up-arrow recalls the last line, left-arrow moves to insert"""
     b = c.board
-    start = len(b.buf)
-    b.send("python\n")
-    b.expect(REPL_PROMPT, start, 120)
+    start_repl(b)
 
     def line(keys):
         # The editor redraws the prompt while recalling a line, so wait for
@@ -522,9 +525,7 @@ def case_repl_editing(c):
 def case_repl_ctrl_c(c):
     """REPL and Ctrl-C: a running loop stops with KeyboardInterrupt, a line at the prompt is dropped"""
     b = c.board
-    start = len(b.buf)
-    b.send("python\n")
-    b.expect(REPL_PROMPT, start, 120)
+    start_repl(b)
     start = len(b.buf)
     b.send("while True: pass\n")
     b.expect("... ", start, 20)
