@@ -9,8 +9,6 @@ use nuttx_sys as sys;
 
 /// First buffer size; a longer line grows it.
 const LINE: usize = 256;
-/// `readline_fd`'s end-of-file / error return.
-const EOF: isize = -1;
 
 /// Makes CPython read interactive lines with [`read_line`].
 pub fn install() {
@@ -40,7 +38,8 @@ unsafe extern "C" fn read_line(
         let mut len = 0;
         while !line.is_null() {
             let n = sys::readline_fd(line.add(len), (size - len) as c_int, 0, 1);
-            if n == EOF || n <= 0 {
+            // 0 or EOF (-1): end of input, or an error.
+            if n <= 0 {
                 break;
             }
             len += n as usize;
@@ -60,9 +59,8 @@ unsafe extern "C" fn read_line(
             return line;
         }
         *line.add(len) = 0;
-        // Ctrl-C reaches CPython as SIGINT, but NuttX's console also queues
-        // the ^C byte: drop it, and report the interrupt.
-        drop_ctrl_c(line, len);
+        // A Ctrl-C typed on the line: the editor drops control bytes, and
+        // NuttX delivers the SIGINT while it waits; report it now.
         let gil = sys::PyGILState_Ensure();
         let interrupted = sys::PyErr_CheckSignals() < 0;
         sys::PyGILState_Release(gil);
@@ -71,21 +69,5 @@ unsafe extern "C" fn read_line(
             return core::ptr::null_mut();
         }
         line
-    }
-}
-
-/// Removes ^C bytes from the `len` bytes at `line` (NUL-terminated).
-unsafe fn drop_ctrl_c(line: *mut c_char, len: usize) {
-    // SAFETY: `line` holds `len` bytes and a NUL.
-    let bytes = unsafe { core::slice::from_raw_parts_mut(line.cast::<u8>(), len + 1) };
-    let mut kept = 0;
-    for i in 0..bytes.len() {
-        let byte = bytes.get(i).copied().unwrap_or(0);
-        if byte != 0x03 {
-            if let Some(slot) = bytes.get_mut(kept) {
-                *slot = byte;
-            }
-            kept += 1;
-        }
     }
 }
