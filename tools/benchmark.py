@@ -449,10 +449,8 @@ def timed_repl(board, prog):
     """Virtual seconds of the REPL from start to exit, with `exit()` typed
     ahead: it waits in the console's receive buffer, so the REPL reads it at
     its first prompt without idling (an idle guest's clock skips ahead)."""
-    start = len(board.buf)
     board.send(f"time '{prog}'\nexit()\n")
-    before, _ = board.expect(nxqemu.PROMPT, start, RUN_TIMEOUT)
-    out = nxqemu.command_output(before)
+    out = nxqemu.command_output(board.expect(nxqemu.PROMPT, RUN_TIMEOUT))
     if nxqemu.REPL_PROMPT not in out:
         raise MeasureError(f"no REPL prompt: {out!r}")
     return seconds_of(out)

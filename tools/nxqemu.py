@@ -1,19 +1,19 @@
-"""QEMU rv-virt and its NSH console, shared by tools/qemu-harness.py (the
-acceptance cases) and tools/benchmark.py (the measurements).
+# SPDX-License-Identifier: Apache-2.0
+"""A NuttX firmware in QEMU and its NSH console, shared by the on-target tests
+(tests/target) and tools/benchmark.py (the measurements).
 
-qemu_command() is the QEMU command line both tools boot a firmware with;
-Board drives the console over stdin/stdout pipes with a small expect loop;
-the functions before it parse what NSH prints (prompts, `echo $?`, `free`).
-The pure parts are unit-tested by tools/test_qemu_harness.py, through the
-harness, which uses them under the same names.
+read_config() and board_arch() read the firmware's `.config`; qemu_command()
+is the QEMU command line a firmware boots with; Board drives the console with
+pexpect over stdin/stdout pipes; the functions before it parse what NSH prints
+(prompts, `echo $?`, `free`, `mount`).  Unit-tested by tools/test_nxqemu.py.
 """
 
-import os
 import re
-import select
 import signal
-import subprocess
 import time
+
+import pexpect
+import pexpect.popen_spawn
 
 # --------------------------------------------------------------------------
 # Pure parts: console text, prompts, NSH output formats.
@@ -127,6 +127,25 @@ def heap_used(output):
     return None if row is None else row.get("used")
 
 
+def has_line(output, expected):
+    """True when one line of output equals expected (ignoring trailing blanks)."""
+    return any(ln.rstrip() == expected for ln in output.split("\n"))
+
+
+def parse_mounts(output):
+    """NSH `mount` lines "  /usr/local/lib type romfs" -> [(mountpoint, type)]."""
+    mounts = []
+    for line in clean_lines(output):
+        m = re.match(r"^\s*(/\S*) type (\S+)\s*$", line)
+        if m:
+            mounts.append((m.group(1), m.group(2)))
+    return mounts
+
+
+def count_mounts(output, mountpoint, fstype):
+    return sum(1 for mp, t in parse_mounts(output) if mp == mountpoint and t == fstype)
+
+
 def shorten(text, limit=600):
     text = text if isinstance(text, str) else repr(text)
     if len(text) > limit:
@@ -135,17 +154,49 @@ def shorten(text, limit=600):
 
 
 # --------------------------------------------------------------------------
-# The board: QEMU and an expect loop over its console.
+# The firmware's configuration.
+# --------------------------------------------------------------------------
+
+
+def read_config(text):
+    """A NuttX `.config` -> {"CONFIG_NAME": value}: "y", a number as text,
+    or a string without its quotes.  `# CONFIG_X is not set` is left out."""
+    config = {}
+    for line in text.splitlines():
+        m = re.match(r'^(CONFIG_\w+)=(.*)$', line.strip())
+        if not m:
+            continue
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        config[m.group(1)] = value
+    return config
+
+
+# The QEMU machine of each board architecture the tests know.
+QEMU_MACHINES = {
+    "rv32": ("qemu-system-riscv32", ["-semihosting", "-M", "virt,aclint=on", "-cpu", "rv32",
+                                     "-smp", "1", "-bios", "none"]),
+    "rv64": ("qemu-system-riscv64", ["-semihosting", "-M", "virt,aclint=on", "-cpu", "rv64",
+                                     "-smp", "1", "-bios", "none"]),
+}
+
+
+def board_arch(config):
+    """The QEMU_MACHINES key for a firmware's configuration, or None."""
+    if config.get("CONFIG_ARCH_RISCV") == "y":
+        return "rv64" if config.get("CONFIG_ARCH_RV64") == "y" else "rv32"
+    return None
+
+
+# --------------------------------------------------------------------------
+# The board: QEMU and its console, through pexpect.
 # --------------------------------------------------------------------------
 
 
 def qemu_command(firmware, arch="rv32", icount=False):
-    bits = {"rv32": "32", "rv64": "64"}[arch]
-    cmd = [
-        f"qemu-system-riscv{bits}", "-semihosting",
-        "-M", "virt,aclint=on", "-cpu", arch, "-smp", "1",
-        "-bios", "none", "-kernel", firmware, "-nographic",
-    ]
+    qemu, machine = QEMU_MACHINES[arch]
+    cmd = [qemu] + machine + ["-kernel", firmware, "-nographic"]
     if icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     return cmd
@@ -153,7 +204,7 @@ def qemu_command(firmware, arch="rv32", icount=False):
 
 def _die_with_parent():
     """In the child before exec: on Linux, have QEMU killed if the tool
-    itself is killed (SIGKILL leaves no chance for the cleanup in main)."""
+    itself is killed (SIGKILL leaves no chance for the cleanup)."""
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -166,17 +217,50 @@ class BoardDead(Exception):
     """No prompt came back (timeout, crash dump, or QEMU exited)."""
 
 
+class _Transcript:
+    """pexpect's logfile_read: keeps everything the console printed since
+    boot, and copies it to an optional log file."""
+
+    def __init__(self, log=None):
+        self.parts = []
+        self.size = 0
+        self.log = log
+
+    def write(self, text):
+        self.parts.append(text)
+        self.size += len(text)
+        if self.log:
+            self.log.write(text.encode("utf-8", "surrogateescape"))
+
+    def flush(self):
+        if self.log:
+            self.log.flush()
+
+    def text(self):
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+
 class Board:
+    """QEMU with a NuttX firmware, driven over its console.  Text is str;
+    bytes that are not UTF-8 travel as surrogate escapes ("\\udcff" is 0xff),
+    both ways."""
+
     def __init__(self, argv, log=None, scale=1.0):
         self.argv = argv
         self.log = log
         self.scale = scale
-        self.proc = None
-        self.buf = bytearray()
+        self.child = None
+        self.transcript = _Transcript(log)
         self.boots = 0
         self.typed = False  # anything typed since boot
         self.state = set()  # "host", "fat", ... set up since boot
         self.dead = False
+
+    @property
+    def proc(self):
+        return None if self.child is None else self.child.proc
 
     # -- process ----------------------------------------------------------
     def boot(self, timeout=60, answer=None):
@@ -185,28 +269,28 @@ class Board:
         before the prompt (to answer a question asked at boot)."""
         self.stop()
         self.boots += 1
-        self.buf = bytearray()
+        self.transcript = _Transcript(self.log)
         self.typed = False
         self.state = set()
         self.dead = False
         self.logmark(f"boot {self.boots}: {' '.join(self.argv)}")
-        self.proc = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True,
+        self.child = pexpect.popen_spawn.PopenSpawn(
+            self.argv, encoding="utf-8", codec_errors="surrogateescape",
             preexec_fn=_die_with_parent,
         )
+        self.child.logfile_read = self.transcript
         if answer is not None:
             pattern, data = answer
-            self.expect(pattern, 0, timeout)
+            self.expect(pattern, timeout)
             self.send(data)
-        self.expect(PROMPT, 0, timeout)
+        self.expect(PROMPT, timeout)
         self.wait_for_boot_script(timeout)
         self.typed = False
 
     def wait_for_boot_script(self, timeout):
         """A boot script runs in a task beside NSH, and CPython runs once at
         a time: wait until that task is gone from `ps`."""
-        m = BOOT_BANNER_RE.search(self.text(0))
+        m = BOOT_BANNER_RE.search(self.text())
         if m is None:
             return
         deadline = time.monotonic() + timeout * self.scale
@@ -216,16 +300,16 @@ class Board:
             time.sleep(0.5)
 
     def stop(self):
-        if self.proc is None:
+        if self.child is None:
             return
-        proc, self.proc = self.proc, None
-        if proc.poll() is None:
-            proc.kill()
+        child, self.child = self.child, None
+        if child.proc.poll() is None:
+            child.proc.kill()
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            child.proc.wait(timeout=10)
+        except Exception:
             pass
-        for f in (proc.stdin, proc.stdout):
+        for f in (child.proc.stdin, child.proc.stdout):
             try:
                 f.close()
             except OSError:
@@ -237,94 +321,94 @@ class Board:
             self.log.flush()
 
     # -- I/O ----------------------------------------------------------------
-    def _read(self, wait):
-        """Read what is available within `wait` seconds. False at EOF."""
-        fd = self.proc.stdout.fileno()
-        r, _, _ = select.select([fd], [], [], max(0.0, wait))
-        if not r:
-            return True
-        data = os.read(fd, 65536)
-        if not data:
-            return False
-        self.buf += data
-        if self.log:
-            self.log.write(data)
-            self.log.flush()
-        return True
+    def mark(self):
+        """A position in the console text since boot, for text()."""
+        return self.transcript.size
 
     def text(self, start=0):
-        return self.buf[start:].decode("utf-8", errors="replace")
+        """What the console printed since boot (from `start`, a mark())."""
+        return self.transcript.text()[start:]
 
     def send(self, data):
-        if isinstance(data, str):
-            data = data.encode("utf-8")
         self.typed = True
         # Small chunks: the NuttX UART receive buffer is 256 bytes and drops
         # what does not fit, while QEMU itself would pass a pipe on at once.
         try:
             for i in range(0, len(data), 16):
-                self.proc.stdin.write(data[i:i + 16])
-                self.proc.stdin.flush()
+                self.child.send(data[i:i + 16])
                 if len(data) > 16:
                     time.sleep(0.002)
-        except (BrokenPipeError, OSError) as e:
+        except (BrokenPipeError, OSError, AttributeError) as e:
             self.dead = True
             raise BoardDead(f"cannot write to QEMU: {e}") from None
 
-    def expect(self, pattern, start, timeout, crash_check=True):
-        """Wait until `pattern` (str or compiled regex) occurs in the console
-        text from byte offset `start`. Returns (text_before, match_end_text)
-        where text_before is the text up to the match. Raises BoardDead."""
+    def expect(self, pattern, timeout):
+        """Wait for `pattern` (str or compiled regex) in what the console
+        prints next; return the text before it.  A crash dump, the end of
+        QEMU or the timeout raise BoardDead (and mark the board dead)."""
         timeout *= self.scale
-        deadline = time.monotonic() + timeout
+        exact = isinstance(pattern, str)
+        want = re.compile(re.escape(pattern)) if exact else pattern
+        try:
+            i = self.child.expect([want, CRASH_RE, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
+        except AttributeError:
+            i = 2
+        if i == 0:
+            return self.child.before
+        self.dead = True
+        if i == 1:
+            crash = self.child.after
+            # Collect the rest of the dump for the log, then give up on this boot.
+            self.quiet(1, limit=2)
+            raise BoardDead("the board crashed: " + shorten(crash))
+        if i == 2:
+            code = None if self.proc is None else self.proc.poll()
+            raise BoardDead(f"QEMU exited (status {code})")
+        raise BoardDead(f"no {pattern if exact else pattern.pattern!r} within {timeout:.0f} s; "
+                        f"last output: {shorten(self.text()[-300:])!r}")
+
+    def wait_printed(self, pattern, since, timeout):
+        """Wait until the console text from `since` (a mark()) matches
+        `pattern` (a compiled regex), also when an earlier expect() has
+        already read past it; returns the match."""
+        deadline = time.monotonic() + timeout * self.scale
         while True:
-            text = self.text(start)
-            if isinstance(pattern, str):
-                i = text.find(pattern)
-                if i >= 0:
-                    return text[:i], text[i:i + len(pattern)]
-            else:
-                m = pattern.search(text)
-                if m:
-                    return text[:m.start()], m.group(0)
-            if crash_check and CRASH_RE.search(text):
-                # Collect the dump for the log, then give up on this boot.
-                end = time.monotonic() + 2
-                while time.monotonic() < end and self._read(end - time.monotonic()):
-                    pass
+            m = pattern.search(self.text(since))
+            if m:
+                self._drop_unmatched()
+                return m
+            if time.monotonic() > deadline:
                 self.dead = True
-                raise BoardDead("the board crashed: " + shorten(CRASH_RE.search(self.text(start)).group(0)))
-            left = deadline - time.monotonic()
-            if left <= 0:
+                raise BoardDead(f"no {pattern.pattern!r} within {timeout:.0f} s; "
+                                f"last output: {shorten(self.text()[-300:])!r}")
+            if self.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=0.5) == 1:
                 self.dead = True
-                raise BoardDead(f"no {pattern if isinstance(pattern, str) else pattern.pattern!r} "
-                                f"within {timeout:.0f} s; last output: {shorten(text[-300:])!r}")
-            if self.proc.poll() is not None and not self._read(0):
-                self.dead = True
-                raise BoardDead(f"QEMU exited with status {self.proc.returncode}")
-            if not self._read(min(left, 0.5)):
-                self.dead = True
-                raise BoardDead("QEMU closed its console")
+                raise BoardDead("QEMU exited")
 
     def quiet(self, seconds, limit=60):
-        """Read until nothing arrives for `seconds` (at most `limit` s)."""
+        """Read until nothing arrives for `seconds` (at most `limit` s).
+        What was read counts as seen: the next expect() starts after it."""
         end = time.monotonic() + limit
-        while time.monotonic() < end:
-            before = len(self.buf)
-            if not self._read(seconds):
-                return
-            if len(self.buf) == before:
-                return
+        while time.monotonic() < end and self.child is not None:
+            before = self.transcript.size
+            if self.child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=seconds) == 1:
+                break
+            if self.transcript.size == before:
+                break
+        self._drop_unmatched()
+
+    def _drop_unmatched(self):
+        """pexpect keeps what a TIMEOUT match read for the next expect()."""
+        if self.child is not None:
+            self.child.buffer = self.child.string_type()
 
     # -- NSH ------------------------------------------------------------------
     def run(self, cmd, timeout=20):
         """Type a command, wait for the next prompt, return its output."""
         if "\n" in cmd or "\r" in cmd:
             raise ValueError(f"one NSH line per command (NSH ends a command at a newline): {cmd!r}")
-        start = len(self.buf)
         self.send(cmd + "\n")
-        before, _ = self.expect(PROMPT, start, timeout)
-        return command_output(before)
+        return command_output(self.expect(PROMPT, timeout))
 
     def status(self, timeout=20):
         out = self.run("echo $?", timeout)
@@ -346,15 +430,14 @@ class Board:
         self.send("\n")
         self.quiet(2, limit=timeout)
         for attempt in range(3):
-            marker = f"QHSYNC{int(time.monotonic() * 1000) % 100000}x{attempt}"
-            start = len(self.buf)
+            marker = f"NXSYNC{int(time.monotonic() * 1000) % 100000}x{attempt}"
             self.send(f"echo {marker}\n")
             try:
-                self.expect(re.compile(r"(?m)^" + marker + r"\r?\n"), start, 20)
-                self.expect(PROMPT, start, 10)
+                self.expect(re.compile(r"(?m)^" + marker + r"\r?\n"), 20)
+                self.expect(PROMPT, 10)
                 return
             except BoardDead:
-                if attempt == 2 or self.proc.poll() is not None:
+                if attempt == 2 or self.proc is None or self.proc.poll() is not None:
                     raise
                 self.dead = False
                 self.send("\n")

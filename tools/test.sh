@@ -4,8 +4,11 @@
 #   tools/test.sh            host tests, cross builds, patch check
 #
 # Needs: Rust stable + nightly with rust-src, the riscv32imac-unknown-none-elf
-# target, Debian's python3-dev, and the pinned CPython archive (its path in
-# PYTHON_RS_ARCHIVE, or in .cache/ as tools/fetch-cpython.sh leaves it).
+# target, Debian's python3-dev, pytest and pexpect, and the pinned CPython
+# archive (its path in PYTHON_RS_ARCHIVE, or in .cache/ as
+# tools/fetch-cpython.sh leaves it).  PYTHON_RS_FIRMWARE names a firmware
+# (a NuttX tree's `nuttx`, with its `.config` beside it) for the on-target
+# tests; without it they are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +32,5 @@ python3 -m unittest discover -s tools -p 'test_*.py'
 step "patches apply to the pinned CPython source with no fuzz"
 tools/check-patches.sh
 
-step "QEMU acceptance harness"
-tools/qemu-harness.py "${PYTHON_RS_FIRMWARE:-}"
+step "on-target tests (pytest; skipped without PYTHON_RS_FIRMWARE)"
+python3 -m pytest -p no:cacheprovider -q -rs tests/target

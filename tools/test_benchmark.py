@@ -9,7 +9,6 @@ import os
 import pathlib
 import sys
 import tempfile
-import textwrap
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -277,59 +276,14 @@ class Main(unittest.TestCase):
         self.assertIn("--runs", err)
 
 
-FAKE_NSH = textwrap.dedent(r'''
-    import os, sys
-    def w(s):
-        os.write(1, s.encode())
-    used, peak, runs = 16336, 16704, 0
-    def free():
-        w("      total       used       free    maxused    maxfree  nused  nfree name\r\n")
-        w(f"   19059104 {used:10d}   18754552 {peak:10d}   17072744    660     20 Umem\r\n")
-    w("[    0.007996] board_userled: LED 1 set to 0\r\n\r\nNuttShell (NSH)\r\nnsh> ")
-    line = b""
-    while True:
-        c = os.read(0, 1)
-        if not c:
-            break
-        if c != b"\n":
-            line += c
-            continue
-        cmd, line = line.decode(), b""
-        w("\x1b[K" + cmd + "\r\n")
-        if cmd == "free":
-            free()
-        elif cmd == "time 'python -c pass'":
-            runs += 1
-            used, peak = 304552 + 1000 * (runs - 1), 1986120
-            w("[    0.002398] python: standard library mounted\r\n" if runs == 1 else "")
-            w(f"\r\n0.{680 - runs:04d} sec\r\n")
-        elif cmd == """time 'python -c "import json, re"'""":
-            w("\r\n0.1160 sec\r\n")
-        elif cmd == "time 'python'":
-            w("Python 3.13.5\r\n>>> ")
-            typed = b""
-            while not typed.endswith(b"\n"):
-                typed += os.read(0, 1)
-            w(typed.decode().replace("\n", "\r\n") + "\r\n0.1908 sec\r\n")
-        elif cmd == "time 'broken -c pass'":
-            w("Traceback (most recent call last):\r\n\r\n0.0100 sec\r\n")
-        w("nsh> ")
-''')
-
-
 class Runtime(unittest.TestCase):
     """The command sequence against a fake NSH on pipes."""
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        fake = os.path.join(self.tmp.name, "fake_nsh.py")
-        with open(fake, "w") as f:
-            f.write(FAKE_NSH)
-        self.board = nxqemu.Board([sys.executable, fake])
+        self.board = nxqemu.Board([sys.executable, str(HERE / "fake_nsh.py")])
 
     def tearDown(self):
         self.board.stop()
-        self.tmp.cleanup()
 
     def test_sequence(self):
         figures = bm.Figures("ours")

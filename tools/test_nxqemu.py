@@ -1,21 +1,15 @@
-"""Tests of tools/qemu-harness.py: console parsing, prompt matching, NSH
-output formats, result counting, and the expect loop against a fake NSH
-(a small Python program standing in for QEMU, so no firmware is needed)."""
+# SPDX-License-Identifier: Apache-2.0
+"""Tests of tools/nxqemu.py: console parsing, prompt matching, NSH output
+formats, the firmware's configuration, and the pexpect board against a fake
+NSH (tools/fake_nsh.py, so no firmware is needed)."""
 
-import contextlib
-import importlib.util
-import io
-import os
 import pathlib
 import sys
-import tempfile
-import textwrap
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("qemu_harness", HERE / "qemu-harness.py")
-qh = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(qh)
+sys.path.insert(0, str(HERE))
+import nxqemu as qh  # noqa: E402
 
 # Console text as QEMU rv-virt with the upstream app printed it (CRLF, the
 # ESC [ K that NSH's readline writes before echoing, syslog records).
@@ -137,40 +131,7 @@ class NshFormats(unittest.TestCase):
         self.assertEqual(qh.count_mounts(text, "/usr/local/lib2", "romfs"), 1)
 
 
-class Results(unittest.TestCase):
-    def test_summary_line(self):
-        self.assertEqual(qh.summary_line(21, 0), "21 passed, 0 failed")
-        self.assertEqual(qh.summary_line(10, 1, 1), "10 passed, 1 failed, 1 skipped")
-        self.assertEqual(qh.summary_line(0, 0, 0), "0 passed, 0 failed")
-
-    def test_count_results(self):
-        rs = []
-        for outcome in ("pass", "fail", "pass", "skip"):
-            r = qh.Result("n", "t")
-            r.outcome = outcome
-            rs.append(r)
-        self.assertEqual(qh.count_results(rs), (2, 1, 1))
-        self.assertEqual(qh.count_results([]), (0, 0, 0))
-
-    def test_boot_banner_is_the_launchers(self):
-        # The line nuttx-app/src/boot.rs prints (its unit test has the same text).
-        line = "python: boot script /usr/local/lib/scripts/main.py starts in 1000 ms; press any key to skip it"
-        m = qh.BOOT_BANNER_RE.search("ABC\n" + line + "\r\n")
-        self.assertEqual(m.groups(), ("/usr/local/lib/scripts/main.py", "1000"))
-
-    def test_select_cases(self):
-        all_cases = qh.select_cases([])
-        self.assertEqual(len(all_cases), 16)
-        self.assertEqual([n for _, n, _ in all_cases][:2], ["first-run", "modules"])
-        chosen = qh.select_cases(["repl", "1", "first-run"])
-        self.assertEqual([(num, n) for num, n, _ in chosen], [(1, "first-run"), (10, "repl")])
-        with self.assertRaises(ValueError):
-            qh.select_cases(["nope"])
-
-    def test_every_case_has_a_title(self):
-        for name, fn in qh.CASES:
-            self.assertTrue((fn.__doc__ or "").strip(), name)
-
+class Qemu(unittest.TestCase):
     def test_qemu_command(self):
         cmd = qh.qemu_command("/fw", "rv32")
         self.assertEqual(cmd, [
@@ -182,104 +143,49 @@ class Results(unittest.TestCase):
         self.assertIn("rv64", cmd)
         self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=off"])
 
-    def test_host_files(self):
-        with tempfile.TemporaryDirectory() as d:
-            qh.make_host_dir(d)
-            self.assertTrue(os.path.isdir(os.path.join(d, "subdir")))
-            with open(os.path.join(d, "nonutf8.py"), "rb") as f:
-                self.assertIn(b"\xff", f.read())
-            with open(os.path.join(d, "syntax_error.py")) as f:
-                with self.assertRaises(SyntaxError):
-                    compile(f.read(), "syntax_error.py", "exec")
-            import json
-            with open(os.path.join(d, "data.json")) as f:
-                self.assertEqual(json.dumps(json.load(f), indent=4), qh.JSON_PRETTY)
 
+class Config(unittest.TestCase):
+    CONFIG = (
+        "# Automatically generated file; DO NOT EDIT.\n"
+        "CONFIG_ARCH_RISCV=y\n"
+        "# CONFIG_ARCH_RV64 is not set\n"
+        "CONFIG_ARCH_RV32=y\n"
+        'CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT="/usr/local/lib"\n'
+        'CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS="a \\"b\\" c\\\\d"\n'
+        "CONFIG_INTERPRETERS_PYTHON_RS_STACKSIZE=307200\n"
+    )
 
-class Main(unittest.TestCase):
-    def run_main(self, argv):
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = qh.main(argv)
-        return rc, out.getvalue(), err.getvalue()
+    def test_read_config(self):
+        config = qh.read_config(self.CONFIG)
+        self.assertEqual(config["CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT"], "/usr/local/lib")
+        self.assertEqual(config["CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS"], 'a "b" c\\d')
+        self.assertEqual(config["CONFIG_INTERPRETERS_PYTHON_RS_STACKSIZE"], "307200")
+        self.assertNotIn("CONFIG_ARCH_RV64", config)
 
-    def test_no_firmware_skips(self):
-        for argv in ([], [""]):
-            rc, out, _ = self.run_main(argv)
-            self.assertEqual(rc, 0)
-            self.assertEqual(out, "qemu harness: no firmware given, skipped\n")
-
-    def test_missing_firmware_fails(self):
-        rc, _, err = self.run_main(["/nonexistent/nuttx"])
-        self.assertEqual(rc, 1)
-        self.assertIn("no such file", err)
-
-    def test_unknown_case_fails(self):
-        rc, _, err = self.run_main(["", "--case", "nope"])
-        self.assertEqual(rc, 1)
-        self.assertIn("unknown case", err)
-
-    def test_list(self):
-        rc, out, _ = self.run_main(["--list"])
-        self.assertEqual(rc, 0)
-        self.assertEqual(len(out.strip().splitlines()), 16)
-
-
-FAKE_NSH = textwrap.dedent(r'''
-    import os, sys, time
-    def w(s):
-        os.write(1, s.encode())
-    w("ABC[    0.007996] board_userled: LED 1 set to 0\r\n\r\nNuttShell (NSH)\r\nnsh> ")
-    status = 0
-    line = b""
-    while True:
-        c = os.read(0, 1)
-        if not c:
-            break
-        if c != b"\n":
-            line += c
-            continue
-        cmd, line = line.decode(), b""
-        w("\x1b[K" + cmd + "\r\n")
-        if cmd == "echo $?":
-            w(f"{status}\r\n")
-        elif cmd.startswith("echo "):
-            w(cmd[5:] + "\r\n"); status = 0
-        elif cmd == "false":
-            status = 1
-        elif cmd == "hang":
-            time.sleep(60)
-        elif cmd == "crash":
-            w("dump_assert_info: Assertion failed panic: at file: x\r\n")
-            time.sleep(60)
-        elif cmd == "exit":
-            sys.exit(0)
-        elif cmd:
-            w("[    1.000000] syslog: a record\r\nout 1\r\nout 2\r\n"); status = 0
-        w("nsh> ")
-''')
+    def test_board_arch(self):
+        self.assertEqual(qh.board_arch(qh.read_config(self.CONFIG)), "rv32")
+        self.assertEqual(qh.board_arch({"CONFIG_ARCH_RISCV": "y", "CONFIG_ARCH_RV64": "y"}), "rv64")
+        self.assertIsNone(qh.board_arch({"CONFIG_ARCH_ARM": "y"}))
 
 
 class ExpectLoop(unittest.TestCase):
-    """Board against a fake NSH on pipes: prompt waits, status, timeouts."""
+    """Board against the fake NSH on pipes: prompt waits, status, timeouts."""
 
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        fake = os.path.join(self.tmp.name, "fake_nsh.py")
-        with open(fake, "w") as f:
-            f.write(FAKE_NSH)
-        self.board = qh.Board([sys.executable, fake])
+        self.board = qh.Board([sys.executable, str(HERE / "fake_nsh.py")])
         self.board.boot(timeout=10)
 
     def tearDown(self):
         self.board.stop()
-        self.tmp.cleanup()
 
     def test_run_and_status(self):
         self.assertEqual(self.board.sh("something"), ("out 1\nout 2", 0))
         self.assertEqual(self.board.sh("false"), ("", 1))
         self.assertEqual(self.board.run("echo ok"), "ok")
         self.assertTrue(self.board.typed)
+
+    def test_bytes_that_are_not_utf8_travel_both_ways(self):
+        self.assertEqual(self.board.run("echo \udcff"), "\udcff")
 
     def test_one_line_per_command(self):
         with self.assertRaises(ValueError):

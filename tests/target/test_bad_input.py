@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Bad input: a clear message, a non-zero status, and the board goes on."""
+
+import re
+
+import pytest
+
+from nxqemu import PROMPT, command_output, has_line
+
+# (id, arguments after `python`, message pattern). {host} and {lib} are
+# the hostfs mount and the image's mount point.
+BAD_RUNS = [
+    ("missing-script-tmpfs", "/tmp/no_such_script.py", r"can't open file|No such file"),
+    # NuttX's hostfs answers stat() of a missing path with success and a
+    # directory mode: the message cannot say "No such file", but names it.
+    ("missing-script-hostfs", "{host}/no_such_script.py", r"no_such_script\.py"),
+    ("directory-tmpfs", "/tmp/bad_input_dir", r"__main__|[Ii]s a directory"),
+    ("directory-romfs", "{lib}", r"__main__|[Ii]s a directory"),
+    ("syntax-error", "{host}/syntax_error.py", r"SyntaxError"),
+    ("recursion", "{host}/recurse.py", r"RecursionError"),
+    ("64-MB-allocation", '-c "b = bytearray(64*1024*1024)"', r"MemoryError"),
+]
+
+
+@pytest.mark.parametrize("args, message", [(a, m) for _, a, m in BAD_RUNS],
+                         ids=[i for i, _, _ in BAD_RUNS])
+def test_bad_run(nsh, hostfs, firmware, args, message):
+    nsh.sh("mkdir -p /tmp/bad_input_dir", 20)
+    out, st = nsh.python(args.format(host=hostfs, lib=firmware.mountpoint), timeout=300)
+    assert st != 0
+    assert re.search(message, out), out or "(nothing)"
+    nsh.alive()
+
+
+def test_directory_on_hostfs(nsh, hostfs):
+    """Semihosting has no directories: NuttX's hostfs opens a host directory
+    as a regular file that reads as empty, so Python runs an empty script.
+    Recorded, not judged: no program on the board can tell it apart."""
+    out, st = nsh.python(f"{hostfs}/subdir")
+    print(f"directory on hostfs as script: status {st}, output {out!r}")
+    nsh.alive()
+
+
+def test_non_utf8_argument(nsh, hostfs):
+    b = nsh.board
+    b.send("echo \udcff\n")
+    carried = "\n\udcff\r\n" in b.expect(PROMPT, 20)
+    if not carried:
+        print("the console does not carry a \\xff byte; a script with one in its source is used")
+        out, st = nsh.python(f"{hostfs}/nonutf8.py")
+        assert st != 0
+        assert re.search(r"SyntaxError|UnicodeDecodeError|Non-UTF-8", out), out
+        return
+    b.send(f"{nsh.fw.progname} -c \"print('\udcff')\"\n")
+    out = command_output(b.expect(PROMPT, 120))
+    assert b.status() != 0
+    assert re.search(r"decode|Unicode(En|De)codeError|SyntaxError", out), out
+    nsh.alive()
+    # As an argument to a script: surrogateescape, not an error.
+    b.send(f"{nsh.fw.progname} {hostfs}/args.py \udcff\n")
+    out = command_output(b.expect(PROMPT, 120))
+    print(f"a \\xff argument to a script: status {b.status()}, printed {out!r}")
+    nsh.alive()
+
+
+def test_4kb_argument(nsh, hostfs):
+    # Typed on the console line: NSH ends a line at CONFIG_LINE_MAX - 1
+    # characters and runs the rest as further commands. Recorded.
+    b = nsh.board
+    start = b.mark()
+    b.send(f"{nsh.fw.progname} {hostfs}/arglen.py {'A' * 4096}\n")
+    b.sync(180)
+    m = re.search(r"arglen \[(\d+)\]", b.text(start))
+    print(f"a 4096-byte argument typed on the console: Python saw {m.group(1) if m else 'no run'} characters")
+    nsh.alive()
+    # Built in NSH variables, past the line limit. (NSH joins `${A}${A}`
+    # but reads `$A$A` as one unknown variable.)
+    for cmd in (f"set BI_A {'A' * 256}", "set BI_B ${BI_A}${BI_A}${BI_A}${BI_A}",
+                "set BI_C ${BI_B}${BI_B}${BI_B}${BI_B}"):
+        out, st = nsh.sh(cmd, 20)
+        assert st == 0, f"`{cmd[:30]}...`: {out!r}"
+    out, st = nsh.python(f"{hostfs}/arglen.py ${{BI_C}}")
+    for var in ("BI_A", "BI_B", "BI_C"):
+        nsh.sh(f"unset {var}", 20)
+    assert has_line(out, "arglen [4096]"), out
+    assert st == 0
