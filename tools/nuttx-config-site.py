@@ -77,10 +77,12 @@ FIXED = [
 
 
 def probed_functions(configure_ac):
-    """Names passed to AC_CHECK_FUNCS in configure.ac (link tests)."""
+    """Names passed to AC_CHECK_FUNCS and AC_REPLACE_FUNCS in configure.ac
+    (link tests; a replaced function that NuttX has would otherwise be
+    compiled from CPython's fallback and clash with NuttX's at link time)."""
     text = open(configure_ac, encoding="utf-8").read()
     names = []
-    for m in re.finditer(r"AC_CHECK_FUNCS\(\s*\[([^\]]*)\]", text):
+    for m in re.finditer(r"AC_(?:CHECK|REPLACE)_FUNCS\(\s*\[([^\]]*)\]", text):
         for name in m.group(1).replace("\\", " ").split():
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 names.append(name)
