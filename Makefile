@@ -191,9 +191,8 @@ endif
 
 PYRS_CONFIGURE_OPTS += --prefix=$(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_HOME))
 PYRS_CONFIGURE_OPTS += --disable-shared --disable-test-modules
-# pymalloc stays on (CPython's default small-object allocator). Repeated
-# runs do not lose heap because patch 0007 frees the interned strings at
-# finalization (measured on rv32: 0 bytes growth over 20 runs).
+# pymalloc stays on (CPython's default small-object allocator); its arenas
+# live in the Python heap, which the launcher empties before every run.
 PYRS_CONFIGURE_OPTS += --with-ensurepip=no --without-mimalloc
 PYRS_CONFIGURE_OPTS += --with-pkg-config=no --without-doc-strings
 PYRS_CONFIGURE_OPTS += --with-build-python=$(PYRS_HOSTPY)
@@ -348,21 +347,36 @@ $(PYRS_CONFIGD): $(PYRS_HOSTDONE) $(PYRS_TARGET)/config.site \
 	  tail -30 $(PYRS_TARGET)/configure.log; exit 1; }
 	$(Q) touch $@
 
-# Everything the NuttX link needs from the CPython build, merged into one
-# archive so Make.defs can name a single library.
-$(PYRS_LIB): $(PYRS_CONFIGD)
+# The allocation calls of libpython, sent to the launcher's Python heap.
+PYRS_HEAP_CALLS := malloc calloc realloc free
+
+# Everything the NuttX link needs from the CPython build, as one archive so
+# Make.defs can name a single library. It holds one object, a partial link
+# of libpython and the helper archives of its modules (libpython.ld): their
+# writable data in one section each, bounded by pyrs_python_data_start/_end
+# and pyrs_python_bss_start/_end, which the launcher restores before every
+# run, and their heap calls renamed to pyrs_python_<call>.
+$(PYRS_LIB): $(PYRS_CONFIGD) $(CURDIR)/libpython.ld
 	@echo "python-rs: building libpython$(PYRS_SERIES).a"
 	+$(Q) $(PYRS_SUBMAKE) $(PYRS_TARGET)/build libpython$(PYRS_SERIES).a pybuilddir.txt \
 	  > $(PYRS_TARGET)/build.log 2>&1 || { \
 	  grep -B2 -A6 -E "error|Error" $(PYRS_TARGET)/build.log | tail -60; \
 	  exit 1; }
 	$(Q) mkdir -p $(PYRS_LIBDIR)
+	$(Q) rm -f $(PYRS_TARGET)/all.a
 	$(Q) cd $(PYRS_TARGET)/build && { \
-	  echo "CREATE $@.tmp"; \
+	  echo "CREATE $(PYRS_TARGET)/all.a"; \
 	  echo "ADDLIB libpython$(PYRS_SERIES).a"; \
 	  for a in $$(find Modules -name '*.a' | LC_ALL=C sort); do \
 	    echo "ADDLIB $$a"; done; \
 	  echo "SAVE"; echo "END"; } | $(PYRS_AR) -M
+	$(Q) $(CC) $(PYRS_CFLAGS) -nostdlib -r -Wl,-T,$(CURDIR)/libpython.ld \
+	  -Wl,--whole-archive $(PYRS_TARGET)/all.a -Wl,--no-whole-archive \
+	  -o $(PYRS_TARGET)/libpython.o
+	$(Q) $(OBJCOPY) $(foreach c,$(PYRS_HEAP_CALLS),--redefine-sym $(c)=pyrs_python_$(c)) \
+	  $(PYRS_TARGET)/libpython.o
+	$(Q) rm -f $@.tmp
+	$(Q) $(PYRS_AR) rcs $@.tmp $(PYRS_TARGET)/libpython.o
 	$(Q) mv $@.tmp $@
 
 # ---------------------------------------------------------------------------

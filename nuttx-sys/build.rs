@@ -72,12 +72,93 @@ fn bindings(topdir: &Path) -> bindgen::Bindings {
         .generate_comments(false)
         // BOARDIOC_ROMDISK is a function-like macro expansion.
         .clang_macro_fallback()
-        .allowlist_function("mount|boardctl|stat|open|read|write|close|poll|task_create|sched_lock|sched_unlock|getpid|kill|ioctl|task_delete|sigemptyset|sigaddset|sigprocmask|sigwaitinfo|setenv|getenv|syslog|__errno|Py_BytesMain|abort|fflush|Py(Mem_Raw[A-Za-z]+|GILState_[A-Za-z]+|Err_CheckSignals)|readline_fd|readline_prompt")
-        .allowlist_var("PyOS_ReadlineFunctionPointer")
-        .allowlist_type("boardioc_romdisk_s|stat|pollfd|sigset_t|pid_t")
-        .allowlist_var("BOARDIOC_ROMDISK|MS_RDONLY|O_RDONLY|S_IFMT|S_IFDIR|POLLIN|SIGINT|SIG_BLOCK|PYRS_TIOC[A-Z]+|LOG_(ERR|WARNING|INFO|DEBUG)|E[A-Z]+")
+        .allowlist_function(alternatives(FUNCTIONS))
+        .allowlist_type(alternatives(TYPES))
+        .allowlist_var(alternatives(VARS))
         .generate()
         .expect("bindgen could not read the NuttX headers")
+}
+
+/// What the launcher uses, by subsystem (names or regular expressions).
+const FUNCTIONS: &[&str] = &[
+    // file systems and the ROM disk
+    "mount",
+    "boardctl",
+    "stat",
+    "open",
+    "read",
+    "write",
+    "close",
+    "poll",
+    "ioctl",
+    // tasks and signals
+    "task_create",
+    "task_delete",
+    "sched_lock",
+    "sched_unlock",
+    "getpid",
+    "kill",
+    "sigemptyset",
+    "sigaddset",
+    "sigprocmask",
+    "sigwaitinfo",
+    "sigtimedwait",
+    // memory: the system heap, and CPython's own heap
+    "malloc",
+    "calloc",
+    "realloc",
+    "free",
+    "mm_initialize_heap",
+    "mm_uninitialize",
+    "mm_malloc",
+    "mm_calloc",
+    "mm_realloc",
+    "mm_free",
+    "mm_heapmember",
+    // C library
+    "setenv",
+    "getenv",
+    "syslog",
+    "__errno",
+    "abort",
+    "fflush",
+    // NuttX's line editor (apps/system/readline)
+    "readline_fd",
+    "readline_prompt",
+    // libpython
+    "Py_BytesMain",
+    "PyMem_Raw[A-Za-z]+",
+    "PyGILState_[A-Za-z]+",
+    "PyErr_CheckSignals",
+];
+const TYPES: &[&str] = &[
+    "boardioc_romdisk_s",
+    "stat",
+    "pollfd",
+    "sigset_t",
+    "pid_t",
+    "timespec",
+    "mm_heap_s",
+    "mm_heap_config_s",
+];
+const VARS: &[&str] = &[
+    "BOARDIOC_ROMDISK",
+    "MS_RDONLY",
+    "O_RDONLY",
+    "S_IFMT",
+    "S_IFDIR",
+    "POLLIN",
+    "SIGINT",
+    "SIG_BLOCK",
+    "PYRS_TIOC[A-Z]+",
+    "LOG_(ERR|WARNING|INFO|DEBUG)",
+    "E[A-Z]+",
+    "PyOS_ReadlineFunctionPointer",
+];
+
+/// One regular expression matching any of `names` whole.
+fn alternatives(names: &[&str]) -> String {
+    names.join("|")
 }
 
 /// `<cc> -print-file-name=include`: the compiler's own headers.

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
+#include <nuttx/mm/mm.h>
 
 /* libpython's entry point (Include/pylifecycle.h); declared here rather than
  * by including Python.h, which needs the target's pyconfig.h. */

@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn too_many_arguments_with_options_are_refused() {
-        let many: Vec<&[u8]> = std::iter::repeat(&b"a"[..]).take(MAX_ARGS - 1).collect();
+        let many: Vec<&[u8]> = std::iter::repeat_n(&b"a"[..], MAX_ARGS - 1).collect();
         let (_owned, mut ptrs) = raw(&many);
         let argv = unsafe { Argv::from_raw(many.len() as c_int, ptrs.as_mut_ptr()) }.unwrap();
         let mut room = ArgvWithOptions::default();

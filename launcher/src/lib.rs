@@ -5,6 +5,7 @@
 //! - [`argv`]: the command line, handed to CPython byte for byte, with the
 //!   configured `-X` options;
 //! - [`exit`]: the task's exit status from CPython's;
+//! - [`fresh`]: every run starts with CPython's state as after boot;
 //! - [`message`]: the one line a user reads when the launcher fails.
 #![no_std]
 
@@ -14,9 +15,11 @@ extern crate std;
 pub mod argv;
 pub mod env;
 pub mod exit;
+pub mod fresh;
 pub mod message;
 
 pub use argv::{Argv, ArgvError, ArgvWithOptions, MAX_ARGS};
 pub use env::{plan_environment, Assignment, EnvConfig};
 pub use exit::{task_status, LAUNCH_FAILED};
+pub use fresh::{start_fresh, FreshError, PythonState};
 pub use message::{LaunchError, MessageContext};

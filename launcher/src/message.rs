@@ -10,6 +10,7 @@ use embedded_io::Write;
 use mount::{Errno, ImageError, MountError};
 
 use crate::argv::ArgvError;
+use crate::fresh::FreshError;
 
 /// Why the launcher could not start CPython.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum LaunchError {
     Busy {
         task: i32,
     },
+    /// CPython's state could not be made fresh (no memory).
+    Fresh(FreshError),
 }
 
 /// The names a message mentions.
@@ -32,6 +35,8 @@ pub struct MessageContext<'a> {
     pub program: &'a CStr,
     pub mount_point: &'a CStr,
     pub device: &'a CStr,
+    /// Bytes of CPython's heap (CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE).
+    pub heap_size: u32,
 }
 
 impl LaunchError {
@@ -72,6 +77,20 @@ impl LaunchError {
                 out.write_all(b"cannot set ")?;
                 out.write_all(name.to_bytes())?;
                 write_errno(*errno, out)?
+            }
+            LaunchError::Fresh(FreshError::SaveStatics(errno)) => {
+                out.write_all(b"cannot save CPython's static data for later runs")?;
+                write_errno(*errno, out)?;
+                out.write_all(b"; free some memory and try again")?
+            }
+            LaunchError::Fresh(FreshError::ReserveHeap(errno)) => {
+                out.write_all(b"cannot reserve the Python heap of ")?;
+                write_decimal(out, context.heap_size)?;
+                out.write_all(b" bytes")?;
+                write_errno(*errno, out)?;
+                out.write_all(
+                    b"; free some memory or lower CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE",
+                )?
             }
         }
         out.write_all(b"\n")
@@ -191,6 +210,7 @@ mod tests {
         program: c"python",
         mount_point: c"/usr/local/lib",
         device: c"/dev/ram1",
+        heap_size: 8_388_608,
     };
 
     fn text(error: LaunchError) -> String {
@@ -289,6 +309,14 @@ mod tests {
         assert_eq!(
             text(LaunchError::Busy { task: 5 }),
             "python: CPython already runs in task 5 and runs one at a time (its state is global); wait for it or stop it with kill -2 5\n"
+        );
+        assert_eq!(
+            text(LaunchError::Fresh(FreshError::ReserveHeap(Errno::ENOMEM))),
+            "python: cannot reserve the Python heap of 8388608 bytes: ENOMEM; free some memory or lower CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE\n"
+        );
+        assert_eq!(
+            text(LaunchError::Fresh(FreshError::SaveStatics(Errno::ENOMEM))),
+            "python: cannot save CPython's static data for later runs: ENOMEM; free some memory and try again\n"
         );
         assert_eq!(
             text(LaunchError::Argv(ArgvError::TooMany)),

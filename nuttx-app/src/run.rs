@@ -3,8 +3,8 @@
 use core::ffi::{c_char, c_int, CStr};
 
 use launcher::{
-    plan_environment, task_status, Argv, ArgvWithOptions, EnvConfig, LaunchError, MessageContext,
-    LAUNCH_FAILED,
+    plan_environment, task_status, Argv, ArgvWithOptions, EnvConfig, FreshError, LaunchError,
+    MessageContext, LAUNCH_FAILED,
 };
 use mount::{Errno, MountConfig, MountOs};
 
@@ -22,6 +22,10 @@ pub trait Interpreter {
     fn claim(&mut self) -> Result<(), c_int>;
     /// Gives the interpreter back after [`Interpreter::main`].
     fn release(&mut self);
+    /// Makes CPython's state what it was before the first run of the boot
+    /// (`launcher::start_fresh`), however the last run ended; called with
+    /// the interpreter claimed.
+    fn fresh(&mut self) -> Result<(), FreshError>;
     fn main(&mut self, argv: &Argv) -> c_int;
 }
 
@@ -34,13 +38,16 @@ pub struct LaunchConfig<'a> {
     pub env: EnvConfig<'a>,
     /// `-X` options put before the user's arguments, separated by spaces.
     pub xoptions: &'a CStr,
+    /// Bytes of CPython's own heap.
+    pub heap_size: u32,
 }
 
 /// Runs one `python` command and returns the task's exit status.
 ///
 /// A launcher failure is printed once, as one line on `stderr`, and returns
 /// [`LAUNCH_FAILED`]; CPython is not started then. The interpreter is
-/// claimed last, so a failed launch leaves it free.
+/// claimed last and made fresh once claimed, so a failed launch leaves it
+/// free.
 ///
 /// # Safety
 /// `argc`/`argv` must be as a C `main` receives them.
@@ -73,6 +80,7 @@ where
                 program: config.program,
                 mount_point: config.mount.mount_point,
                 device: device.as_c_str(),
+                heap_size: config.heap_size,
             };
             // Nothing better can be done when stderr itself fails.
             let _ = error.write_line(&context, stderr);
@@ -107,6 +115,10 @@ unsafe fn prepare<O: MountOs + Environment, P: Interpreter>(
             })?;
     }
     python.claim().map_err(|task| LaunchError::Busy { task })?;
+    python.fresh().map_err(|error| {
+        python.release();
+        LaunchError::Fresh(error)
+    })?;
     Ok(argv)
 }
 

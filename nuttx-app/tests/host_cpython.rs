@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::process::{Command, Output, Stdio};
 
-use launcher::{Argv, EnvConfig, LAUNCH_FAILED};
+use launcher::{Argv, EnvConfig, FreshError, LAUNCH_FAILED};
 use mount::{Errno, MountConfig, MountOs, Node};
 use python_rs::{run, Environment, Interpreter, LaunchConfig};
 
@@ -65,6 +65,10 @@ impl Interpreter for HostPython {
         Ok(())
     }
     fn release(&mut self) {}
+    /// Every case runs CPython in a new process, which starts fresh.
+    fn fresh(&mut self) -> Result<(), FreshError> {
+        Ok(())
+    }
     fn main(&mut self, argv: &Argv) -> c_int {
         unsafe { Py_BytesMain(argv.argc(), argv.as_mut_ptr()) }
     }
@@ -110,6 +114,7 @@ fn child() {
                 .unwrap()
                 .into_boxed_c_str(),
         ),
+        heap_size: 0,
     };
     let table: &'static [u8] = if env::var_os("PYTHON_RS_TEST_UNMOUNTABLE").is_some() {
         b""

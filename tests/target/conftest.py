@@ -78,7 +78,6 @@ class Firmware:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes minutes under QEMU's emulation")
     path = config.getoption("--firmware")
     if not path:
         return

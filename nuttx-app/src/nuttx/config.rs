@@ -33,7 +33,13 @@ pub static LAUNCH: LaunchConfig<'static> = LaunchConfig {
         force: k::CONFIG_INTERPRETERS_PYTHON_RS_FORCE_ENV,
     },
     xoptions: k::CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS,
+    heap_size: k::CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE as u32,
 };
+
+const _: () = assert!(
+    k::CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE > 0
+        && k::CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE <= u32::MAX as i64
+);
 
 const _: () = assert!(
     k::CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS.to_bytes().len() <= launcher::argv::XOPTIONS_MAX_LEN,

@@ -12,10 +12,19 @@ struct Syslog;
 
 static LOGGER: Syslog = Syslog;
 
+/// What a run logs: warnings and errors, and with
+/// CONFIG_INTERPRETERS_PYTHON_RS_VERBOSE also what the launcher did, such as
+/// mounting the standard library. A normal run prints nothing of ours.
+const LEVEL: LevelFilter = if nuttx_sys::kconfig::CONFIG_INTERPRETERS_PYTHON_RS_VERBOSE {
+    LevelFilter::Debug
+} else {
+    LevelFilter::Warn
+};
+
 /// Installs the logger; a later run of the same boot finds it installed.
 pub fn install() {
     if log::set_logger(&LOGGER).is_ok() {
-        log::set_max_level(LevelFilter::Debug);
+        log::set_max_level(LEVEL);
     }
 }
 

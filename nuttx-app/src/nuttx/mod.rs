@@ -4,6 +4,7 @@
 #[cfg(boot_script)]
 mod boot;
 mod config;
+mod fresh;
 mod logger;
 mod os;
 #[cfg(nuttx_readline)]
@@ -13,7 +14,7 @@ mod sigint;
 use core::ffi::{c_char, c_int};
 use core::sync::atomic::{AtomicI32, Ordering};
 
-use launcher::Argv;
+use launcher::{start_fresh, Argv, FreshError};
 
 use crate::{run, Interpreter};
 
@@ -51,7 +52,12 @@ impl Interpreter for CPython {
         RUNNING.store(0, Ordering::Relaxed);
     }
 
+    fn fresh(&mut self) -> Result<(), FreshError> {
+        start_fresh(&mut fresh::NuttxState)
+    }
+
     fn main(&mut self, argv: &Argv) -> c_int {
+        // After fresh(): the hook is a libpython global.
         #[cfg(nuttx_readline)]
         repl::install();
         // Ends (and gives the console back) when CPython returns.

@@ -87,9 +87,20 @@ extern "C" fn relay_main(_: c_int, _: *mut *mut c_char) -> c_int {
             sigint.as_ptr(),
             core::ptr::null_mut(),
         );
+        // A run that ends without returning to the launcher (sys.exit()
+        // calls exit(), os._exit(), a fatal error, kill -9) cannot end the
+        // relay: it ends itself once Python's task is gone.
+        let poll = sys::timespec {
+            tv_sec: 0,
+            tv_nsec: 50_000_000,
+        };
         loop {
-            if sys::sigwaitinfo(sigint.as_ptr(), core::ptr::null_mut()) == sys::SIGINT as c_int {
-                sys::kill(TARGET.load(Ordering::Relaxed), sys::SIGINT as c_int);
+            let target = TARGET.load(Ordering::Relaxed);
+            let got = sys::sigtimedwait(sigint.as_ptr(), core::ptr::null_mut(), &poll);
+            if got == sys::SIGINT as c_int {
+                sys::kill(target, sys::SIGINT as c_int);
+            } else if sys::kill(target, 0) != 0 {
+                return 0;
             }
         }
     }

@@ -75,6 +75,9 @@ struct FakePython {
     /// The task that runs CPython already, if any.
     held_by: Option<c_int>,
     claimed: bool,
+    /// Runs made fresh, and what fresh() returns.
+    freshened: usize,
+    fresh_fails: Option<FreshError>,
 }
 
 impl Interpreter for FakePython {
@@ -90,8 +93,14 @@ impl Interpreter for FakePython {
     fn release(&mut self) {
         self.claimed = false;
     }
+    fn fresh(&mut self) -> Result<(), FreshError> {
+        assert!(self.claimed, "fresh() without claim()");
+        self.freshened += 1;
+        self.fresh_fails.map_or(Ok(()), Err)
+    }
     fn main(&mut self, argv: &Argv) -> c_int {
         assert!(self.claimed, "main() without claim()");
+        assert_eq!(self.freshened, self.runs + 1, "main() without fresh()");
         self.runs += 1;
         self.seen_args = (0..argv.argc() as usize)
             .map(|i| argv.get(i).unwrap().to_bytes().to_vec())
@@ -117,6 +126,7 @@ fn config() -> LaunchConfig<'static> {
             force: false,
         },
         xoptions: c"",
+        heap_size: 8_388_608,
     }
 }
 
@@ -146,6 +156,8 @@ fn fake_python(status: c_int) -> FakePython {
         runs: 0,
         held_by: None,
         claimed: false,
+        freshened: 0,
+        fresh_fails: None,
     }
 }
 
@@ -161,6 +173,33 @@ fn a_second_python_is_refused_while_one_runs() {
         stderr,
         "python: CPython already runs in task 5 and runs one at a time (its state is global); wait for it or stop it with kill -2 5\n"
     );
+}
+
+#[test]
+fn every_run_starts_fresh_and_a_refused_one_changes_nothing() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    python_with(&[b"python"], &mut board, &mut python);
+    python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!((python.freshened, python.runs), (2, 2));
+    python.held_by = Some(5);
+    python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!(python.freshened, 2, "a busy interpreter is not touched");
+}
+
+#[test]
+fn no_memory_to_start_fresh_is_a_message_and_the_interpreter_stays_free() {
+    let mut board = FakeBoard::default();
+    let mut python = fake_python(0);
+    python.fresh_fails = Some(FreshError::ReserveHeap(Errno::ENOMEM));
+    let (status, stderr) = python_with(&[b"python"], &mut board, &mut python);
+    assert_eq!(status, LAUNCH_FAILED);
+    assert_eq!(
+        stderr,
+        "python: cannot reserve the Python heap of 8388608 bytes: ENOMEM; free some memory or lower CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE\n"
+    );
+    assert_eq!(python.runs, 0);
+    assert!(!python.claimed);
 }
 
 #[test]
