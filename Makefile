@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ############################################################################
 # CPython for NuttX, started by a Rust launcher (nuttx-apps application)
 #
@@ -90,6 +91,7 @@ PYRS_VOLUME ?= python$(PYRS_SERIES)
 # Paths
 # ---------------------------------------------------------------------------
 
+# Set by Make.defs (the CMake build: by its stand-in, or here).
 PYRS_BUILD   ?= $(CURDIR)/build
 PYRS_DLDIR   := $(PYRS_BUILD)/download
 PYRS_SRC     := $(PYRS_BUILD)/Python-$(PYRS_VERSION)

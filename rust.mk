@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 ############################################################################
 # The Rust launcher: built by cargo, linked as build/lib/libpython_rs.a
 # (included by the app's Makefile; EXTRA_LIBS in Make.defs names it).
@@ -17,9 +18,10 @@ ifeq ($(LLVM_ARCHTYPE),riscv32)
     PYRS_RUST_TARGET := riscv32imafc-unknown-nuttx-elf
   else ifeq ($(CONFIG_ARCH_RV_ISA_A),y)
     PYRS_RUST_TARGET := riscv32imac-unknown-nuttx-elf
-  else
-    PYRS_RUST_TARGET := riscv32imc-unknown-nuttx-elf
   endif
+  # Without the A extension there is no atomic compare-exchange, which the
+  # launcher's one-CPython-at-a-time claim needs: no target, and the build
+  # stops with the message below.
 else ifeq ($(LLVM_ARCHTYPE),riscv64)
   ifeq ($(LLVM_ABITYPE),lp64d)
     PYRS_RUST_TARGET := riscv64gc-unknown-nuttx-elf
@@ -53,7 +55,8 @@ PYRS_RUST_SRCS  := $(CURDIR)/Cargo.toml $(CURDIR)/Cargo.lock \
 $(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(PYRS_DOTCONFIG)
 	$(Q) if [ -z "$(PYRS_RUST_TARGET)" ]; then \
 	  echo "python-rs: no Rust target is known for LLVM_ARCHTYPE=$(LLVM_ARCHTYPE)" \
-	       "LLVM_ABITYPE=$(LLVM_ABITYPE); add one to rust.mk" >&2; exit 1; fi
+	       "LLVM_ABITYPE=$(LLVM_ABITYPE) (the launcher needs atomic" \
+	       "compare-exchange: on RISC-V the A extension); add one to rust.mk" >&2; exit 1; fi
 	@echo "python-rs: building the launcher for $(notdir $(PYRS_RUST_TARGET))"
 	+$(Q) NUTTX_TOPDIR="$(PYRS_NX_CONFDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
 	  RUSTFLAGS="$(PYRS_RUSTFLAGS)" \

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `.config` to Rust source; used by `build.rs` and unit-tested on the host.
 
 use std::fmt::Write as _;

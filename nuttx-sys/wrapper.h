@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the launcher calls in NuttX and libpython; bindgen reads this. */
 
 #include <nuttx/config.h>

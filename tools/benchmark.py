@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Measure the Rust launcher against the upstream C app (nuttx-apps'
 interpreters/python, python_wrapper.c): code size, ROMFS image, firmware
 sections, heap, and the virtual time of python runs in QEMU.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Applies patches/*.patch in order to a fresh copy of the pinned CPython
 # source, refusing fuzz and offsets, as the app's Makefile does.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Puts the pinned CPython source archive in .cache/, verified.
 #
 # Offline machines reach Debian's archive but not python.org: Debian's source

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Pack a directory tree into a reproducible ROMFS image.
 
 genromfs writes entries in readdir() order, which on ext4 depends on a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write an autoconf config.site for cross-building CPython for NuttX.
 
 Why: with a bare cross compiler (no C library of its own) every autoconf

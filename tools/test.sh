@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every check that runs without NuttX; the README's test command and CI's.
 #
 #   tools/test.sh            host tests, cross builds, patch check

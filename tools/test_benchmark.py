@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests of tools/benchmark.py: binutils and NSH output parsing, the figures
 and the table, and the runtime sequence against a fake NSH (a small Python
 program standing in for QEMU, so no firmware is needed)."""

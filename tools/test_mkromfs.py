@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests of tools/mkromfs.py: the image reads back and is reproducible."""
 
 import importlib.util

@@ -9,11 +9,11 @@ Usage: tools/ways-out-benchmark.py OURS_ELF [--upstream UPSTREAM_ELF]
 
 For every way out, on a new boot of each firmware: `python -c pass` (the
 first run), NSH `free`; the way out; `free` again; then `time 'python -c
-pass'`. It prints a Markdown table, one row per way: the user heap used
-after the way, as the change against after the first run, and the virtual
-start-to-end time of the next run (or what happened instead: the next run
-printed something, or the board went down). Without a firmware it prints
-`ways-out benchmark: no firmware given, skipped`.
+-c "print(6*7)"'`. It prints a Markdown table, one row per way: the user
+heap used after the way, as the change against after the first run, and
+the virtual start-to-end time of the next run, which must print 42 (else
+what it printed instead, or why the board gave no answer). Without a
+firmware it prints `ways-out benchmark: no firmware given, skipped`.
 """
 
 import argparse
@@ -29,11 +29,11 @@ from ways_out import WAYS_OUT, end_run  # noqa: E402
 
 
 def next_run(board, progname):
-    """The virtual seconds of the next `python -c pass`, or what it did."""
-    out = board.run(f"time '{progname} -c pass'", 300)
+    """The virtual seconds of the next run, or what it did instead."""
+    out = board.run(f"time '{progname} -c \"print(6*7)\"'", 300)
     printed = other_lines(out)
-    if printed:
-        return "printed " + repr(nxqemu.shorten(" / ".join(printed), 60))
+    if printed != ["42"]:
+        return "printed " + (repr(nxqemu.shorten(" / ".join(printed), 60)) if printed else "nothing")
     return f"{seconds_of(out):.4f} s"
 
 
@@ -48,7 +48,7 @@ def measure(firmware, arch, progname, way):
         change = free_heap(board)[0] - first
         return f"{change:+,} B", next_run(board, progname)
     except (nxqemu.BoardDead, MeasureError) as e:
-        return "board down", nxqemu.shorten(str(e), 60)
+        return "n/a", nxqemu.shorten(str(e), 70)
     finally:
         board.stop()
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The command line, passed to CPython as NSH gave it.
 //!
 //! CPython decodes arguments itself (with `surrogateescape`), so bytes that
@@ -7,6 +8,7 @@
 //! name in an array of its own.
 
 use core::ffi::{c_char, c_int, CStr};
+use core::marker::PhantomData;
 
 /// Why `argc`/`argv` cannot be handed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,30 +28,37 @@ pub const MAX_ARGS: usize = 64;
 /// Longest `-X` option list (Kconfig `INTERPRETERS_PYTHON_RS_XOPTIONS`).
 pub const XOPTIONS_MAX_LEN: usize = 255;
 
-/// A checked view of `argc`/`argv`.
+/// A checked view of `argc`/`argv`, valid for `'a`: the array and its
+/// strings belong to whoever made them (NSH, or an [`ArgvWithOptions`]),
+/// and the compiler keeps the view from outliving them.
 #[derive(Clone, Copy, Debug)]
-pub struct Argv {
+pub struct Argv<'a> {
     argc: c_int,
     argv: *mut *mut c_char,
+    strings: PhantomData<&'a CStr>,
 }
 
-impl Argv {
+impl<'a> Argv<'a> {
     /// Checks `argc` and that `argv[0..argc]` are non-null.
     ///
     /// # Safety
     /// `argv` must be null or point to `argc` readable pointers, each null or
-    /// pointing to a NUL-terminated string that outlives the returned value.
+    /// pointing to a NUL-terminated string, all valid and unchanged for `'a`.
     pub unsafe fn from_raw(argc: c_int, argv: *mut *mut c_char) -> Result<Self, ArgvError> {
         if argc < 1 || argv.is_null() {
             return Err(ArgvError::Empty);
         }
         for index in 0..argc as usize {
             // SAFETY: index < argc, within the array the caller vouches for.
-            if unsafe { (*argv.add(index)).is_null() } {
+            if unsafe { arg(argv, index) }.is_null() {
                 return Err(ArgvError::NullArgument { index });
             }
         }
-        Ok(Self { argc, argv })
+        Ok(Self {
+            argc,
+            argv,
+            strings: PhantomData,
+        })
     }
 
     /// The number of arguments, program name included.
@@ -63,13 +72,27 @@ impl Argv {
     }
 
     /// Argument `index` as a C string (`0` is the program name).
-    pub fn get(&self, index: usize) -> Option<&CStr> {
+    pub fn get(&self, index: usize) -> Option<&'a CStr> {
         if index >= self.argc as usize {
             return None;
         }
-        // SAFETY: checked non-null and NUL-terminated in `from_raw`.
-        Some(unsafe { CStr::from_ptr(*self.argv.add(index)) })
+        // SAFETY: index < argc, within the array checked in `from_raw`.
+        let string = unsafe { arg(self.argv, index) };
+        // SAFETY: checked non-null in `from_raw`, NUL-terminated and valid
+        // for 'a (its contract).
+        Some(unsafe { CStr::from_ptr(string) })
     }
+}
+
+/// `argv[index]`.
+///
+/// # Safety
+/// `argv` points to at least `index + 1` readable pointers.
+unsafe fn arg(argv: *mut *mut c_char, index: usize) -> *mut c_char {
+    // SAFETY: within the array (the caller's contract).
+    let slot = unsafe { argv.add(index) };
+    // SAFETY: the slot is readable (the caller's contract).
+    unsafe { *slot }
 }
 
 /// Room for `argv[0] -X <option> ... argv[1..]`: the options' text, split
@@ -91,8 +114,19 @@ impl Default for ArgvWithOptions {
 
 impl ArgvWithOptions {
     /// `argv` with `-X <option>` for each space-separated word of `options`
-    /// inserted after the program name. The result points into `self`.
-    pub fn build(&mut self, argv: &Argv, options: &CStr) -> Result<Argv, ArgvError> {
+    /// inserted after the program name. The result points into `self`, so
+    /// it cannot outlive it:
+    ///
+    /// ```compile_fail
+    /// # use launcher::{Argv, ArgvWithOptions};
+    /// # let mut strings = [c"python".as_ptr().cast_mut(), core::ptr::null_mut()];
+    /// # let argv = unsafe { Argv::from_raw(1, strings.as_mut_ptr()) }.unwrap();
+    /// let mut room = ArgvWithOptions::default();
+    /// let with_options = room.build(&argv, c"dev").unwrap();
+    /// drop(room);
+    /// with_options.get(1); // error: `room` is dropped while borrowed
+    /// ```
+    pub fn build<'s>(&'s mut self, argv: &Argv<'s>, options: &CStr) -> Result<Argv<'s>, ArgvError> {
         let text = options.to_bytes();
         if text.len() > XOPTIONS_MAX_LEN {
             return Err(ArgvError::TooMany);
@@ -111,14 +145,14 @@ impl ArgvWithOptions {
         // CPython only reads its argv; the const casts are never written.
         let program = argv.as_mut_ptr();
         // SAFETY: `argv` has at least the program name (checked by from_raw).
-        push(unsafe { *program })?;
+        push(unsafe { arg(program, 0) })?;
         for word in self.options.split(|&b| b == 0).filter(|w| !w.is_empty()) {
             push(c"-X".as_ptr().cast_mut())?;
             push(word.as_ptr().cast::<c_char>().cast_mut())?;
         }
         for index in 1..argv.argc() as usize {
-            // SAFETY: index < argc, checked non-null by from_raw.
-            push(unsafe { *program.add(index) })?;
+            // SAFETY: index < argc, checked by from_raw.
+            push(unsafe { arg(program, index) })?;
         }
         push(core::ptr::null_mut())?;
         let argc = self.pointers.iter().position(|p| p.is_null()).unwrap_or(0);
@@ -129,6 +163,10 @@ impl ArgvWithOptions {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block
+)] // tests
 mod tests {
     use super::*;
     use std::ffi::CString;
@@ -191,7 +229,7 @@ mod tests {
         );
     }
 
-    fn words(argv: &Argv) -> Vec<&[u8]> {
+    fn words<'a>(argv: &Argv<'a>) -> Vec<&'a [u8]> {
         (0..argv.argc() as usize)
             .map(|i| argv.get(i).unwrap().to_bytes())
             .collect()

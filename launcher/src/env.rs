@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The environment CPython starts with.
 //!
 //! CPython reads its configuration from environment variables; setting them

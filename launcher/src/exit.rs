@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The task's exit status.
 //!
 //! CPython's `Py_BytesMain` returns `n` for `sys.exit(n)`, 1 for an uncaught

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Every run starts like the first run after boot.
 //!
 //! A flat NuttX build keeps libpython's static data and the shared heap

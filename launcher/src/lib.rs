@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The launcher's decisions, as plain `no_std` logic tested on the host:
 //!
 //! - [`env`]: which variables to set before CPython starts, keeping what the

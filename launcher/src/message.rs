@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The one line a user reads when the launcher fails.
 //!
 //! Each message says what failed, where, and why, in words a user can act

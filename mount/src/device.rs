@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The ROM disk's device path, `/dev/ram<minor>`, built without `core::fmt`.
 
 use core::ffi::CStr;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Error numbers as values, with the names a user reads (`ENOTDIR`).
 
 /// An `errno` value reported by NuttX.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The embedded ROMFS image: checks done before the image is handed to NuttX.
 //!
 //! A ROMFS image starts with the magic `-rom1fs-`, its full size (big endian)
@@ -94,8 +95,10 @@ fn be32(word: &[u8]) -> u32 {
     u32::from_be_bytes(word.try_into().unwrap_or_default())
 }
 
-/// Well-formed ROMFS headers for tests (feature `fixtures`).
+/// Well-formed ROMFS headers for tests (feature `fixtures`); host only,
+/// where indexing may panic.
 #[cfg(any(test, feature = "fixtures"))]
+#[allow(clippy::indexing_slicing)]
 pub mod fixture {
     /// A `len`-byte image (multiple of 16, at least 32) whose header
     /// declares `len` bytes and has a valid checksum.

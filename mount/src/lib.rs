@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Mounting the CPython standard library image that is built into the firmware.
 //!
 //! [`ensure_mounted`] makes the first `python` of a boot register the image as

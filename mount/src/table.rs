@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Reading NuttX's mount table (`/proc/fs/mount`) to find what is mounted
 //! at exactly one path.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `ensure_mounted` against a fake NuttX.
 
 use super::*;

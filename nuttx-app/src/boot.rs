@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The boot script: a script started once at boot, before the NSH prompt
 //! (Kconfig `INTERPRETERS_PYTHON_RS_BOOT_SCRIPT`), unless a key pressed in
 //! the safe-mode wait skips it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The `python` NSH command.
 //!
 //! [`run`] wires the layers together: check the command line, mount the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! From `argc`/`argv` to an exit status.
 
 use core::ffi::{c_char, c_int, CStr};
@@ -26,7 +27,7 @@ pub trait Interpreter {
     /// (`launcher::start_fresh`), however the last run ended; called with
     /// the interpreter claimed.
     fn fresh(&mut self) -> Result<(), FreshError>;
-    fn main(&mut self, argv: &Argv) -> c_int;
+    fn main(&mut self, argv: &Argv<'_>) -> c_int;
 }
 
 /// Everything configured in Kconfig that a run needs.
@@ -89,15 +90,15 @@ where
     }
 }
 
-unsafe fn prepare<O: MountOs + Environment, P: Interpreter>(
+unsafe fn prepare<'a, O: MountOs + Environment, P: Interpreter>(
     os: &mut O,
     python: &mut P,
     config: &LaunchConfig<'_>,
     image: &'static [u8],
     argc: c_int,
     argv: *mut *mut c_char,
-    with_options: &mut ArgvWithOptions,
-) -> Result<Argv, LaunchError> {
+    with_options: &'a mut ArgvWithOptions,
+) -> Result<Argv<'a>, LaunchError> {
     // SAFETY: forwarded from the caller.
     let mut argv = unsafe { Argv::from_raw(argc, argv) }.map_err(LaunchError::Argv)?;
     if !config.xoptions.is_empty() {

@@ -1,8 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The launcher in front of a real CPython (the host's libpython).
 //!
 //! Each case runs in a child process, because CPython is initialised once
 //! per process here: the test binary re-runs itself with only the `child`
 //! test selected, and `child` acts as the `python` command.
+// A test program: it may unwrap and panic, and calls CPython as a C main.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::undocumented_unsafe_blocks
+)]
 
 use std::collections::HashMap;
 use std::env;
@@ -69,7 +78,7 @@ impl Interpreter for HostPython {
     fn fresh(&mut self) -> Result<(), FreshError> {
         Ok(())
     }
-    fn main(&mut self, argv: &Argv) -> c_int {
+    fn main(&mut self, argv: &Argv<'_>) -> c_int {
         unsafe { Py_BytesMain(argv.argc(), argv.as_mut_ptr()) }
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! Raw bindings to the configured NuttX, generated at build time; never
 //! edited by hand.
 //!

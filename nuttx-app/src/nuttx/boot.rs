@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The boot hook. NuttX calls the `.init_array` entries in the first task
 //! (HAVE_CXXINITIALIZE, which Kconfig selects when a boot script is set),
 //! which then goes on to run NSH; the script runs in a task of its own.

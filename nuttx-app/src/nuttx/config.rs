@@ -1,6 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The launcher's settings, straight from the NuttX `.config`.
-
-use core::ffi::c_char;
 
 use launcher::EnvConfig;
 use mount::{Errno, MountConfig};
@@ -46,21 +45,24 @@ const _: () = assert!(
     "CONFIG_INTERPRETERS_PYTHON_RS_XOPTIONS is longer than 255 characters"
 );
 
+/// The image's address and size, as python_rs_romfs.S lays them out.
+#[repr(C)]
+struct ImageDescriptor {
+    start: *const u8,
+    size: usize,
+}
+
 extern "C" {
-    // Bounds of the ROMFS image, placed in .rodata by the app's romfs.S.
-    static python_rs_romfs_start: c_char;
-    static python_rs_romfs_end: c_char;
+    // The ROMFS image in .rodata, described by the app's python_rs_romfs.S.
+    static python_rs_romfs: ImageDescriptor;
 }
 
 /// The standard library image built into the firmware.
 pub fn image() -> &'static [u8] {
-    // SAFETY: the two symbols delimit one read-only blob that lives as long
-    // as the firmware.
-    unsafe {
-        let start = core::ptr::addr_of!(python_rs_romfs_start).cast::<u8>();
-        let end = core::ptr::addr_of!(python_rs_romfs_end).cast::<u8>();
-        core::slice::from_raw_parts(start, end.offset_from(start) as usize)
-    }
+    // SAFETY: python_rs_romfs.S describes one read-only blob of `size`
+    // bytes at `start`, which lives as long as the firmware and is never
+    // written.
+    unsafe { core::slice::from_raw_parts(python_rs_romfs.start, python_rs_romfs.size) }
 }
 
 // The messages name errno values by the numbers in the `mount` crate; make

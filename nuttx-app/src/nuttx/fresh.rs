@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! CPython's state that outlives a task, made fresh before every run
 //! (`launcher::fresh` decides when; this is how on NuttX).
 //!
@@ -105,10 +106,9 @@ impl PythonState for NuttxState {
         let pristine = PRISTINE.load(Ordering::Acquire);
         // SAFETY: pristine holds len bytes saved from data; no CPython
         // runs, so nothing uses either range.
-        unsafe {
-            ptr::copy_nonoverlapping(pristine, data, len);
-            ptr::write_bytes(bss, 0, bss_len);
-        }
+        unsafe { ptr::copy_nonoverlapping(pristine, data, len) };
+        // SAFETY: as above, for the zeroed range.
+        unsafe { ptr::write_bytes(bss, 0, bss_len) };
     }
 
     fn heap_reserved(&self) -> bool {
@@ -156,45 +156,40 @@ fn ours(heap: *mut sys::mm_heap_s, mem: *mut c_void) -> bool {
 #[no_mangle]
 extern "C" fn pyrs_python_malloc(size: usize) -> *mut c_void {
     let heap = heap();
-    // SAFETY: heap is CPython's heap (or null before the first run, when
-    // CPython cannot run: the system heap serves then).
-    unsafe {
-        if heap.is_null() {
-            sys::malloc(size as _)
-        } else {
-            sys::mm_malloc(heap, size)
-        }
+    if heap.is_null() {
+        // Before the first run, when CPython cannot run: the system heap.
+        // SAFETY: malloc has no preconditions.
+        return unsafe { sys::malloc(size as _) };
     }
+    // SAFETY: heap is CPython's heap, set up by initialize_heap.
+    unsafe { sys::mm_malloc(heap, size) }
 }
 
 #[no_mangle]
 extern "C" fn pyrs_python_calloc(count: usize, size: usize) -> *mut c_void {
     let heap = heap();
-    // SAFETY: as for malloc; both check count * size for overflow.
-    unsafe {
-        if heap.is_null() {
-            sys::calloc(count as _, size as _)
-        } else {
-            sys::mm_calloc(heap, count, size)
-        }
+    if heap.is_null() {
+        // SAFETY: calloc checks count * size for overflow.
+        return unsafe { sys::calloc(count as _, size as _) };
     }
+    // SAFETY: heap is CPython's heap; mm_calloc checks the product.
+    unsafe { sys::mm_calloc(heap, count, size) }
 }
 
 /// # Safety
 /// `mem` is null or a live block from these functions or the C library.
 #[no_mangle]
 unsafe extern "C" fn pyrs_python_realloc(mem: *mut c_void, size: usize) -> *mut c_void {
-    let heap = heap();
     if mem.is_null() {
         return pyrs_python_malloc(size);
     }
-    // SAFETY: mem is live (caller) and its heap is the one it came from.
-    unsafe {
-        if ours(heap, mem) {
-            sys::mm_realloc(heap, mem, size)
-        } else {
-            sys::realloc(mem, size as _)
-        }
+    let heap = heap();
+    if ours(heap, mem) {
+        // SAFETY: mem is a live block of CPython's heap (caller, checked).
+        unsafe { sys::mm_realloc(heap, mem, size) }
+    } else {
+        // SAFETY: mem is a live block of the system heap (caller, checked).
+        unsafe { sys::realloc(mem, size as _) }
     }
 }
 
@@ -206,12 +201,11 @@ unsafe extern "C" fn pyrs_python_free(mem: *mut c_void) {
         return;
     }
     let heap = heap();
-    // SAFETY: mem is live (caller) and goes back to the heap it came from.
-    unsafe {
-        if ours(heap, mem) {
-            sys::mm_free(heap, mem)
-        } else {
-            sys::free(mem)
-        }
+    if ours(heap, mem) {
+        // SAFETY: mem is a live block of CPython's heap (caller, checked).
+        unsafe { sys::mm_free(heap, mem) }
+    } else {
+        // SAFETY: mem is a live block of the system heap (caller, checked).
+        unsafe { sys::free(mem) }
     }
 }

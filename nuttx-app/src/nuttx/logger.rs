@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `log` records go to NuttX's syslog.
 //!
 //! Only messages that are plain text are written: formatting arguments

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The NuttX side: entry point, boot hook, OS calls, panic handler, syslog
 //! logger.
 
@@ -21,42 +22,43 @@ use crate::{run, Interpreter};
 /// CPython itself.
 struct CPython;
 
-/// The task running CPython now, 0 for none. Only read and written with
-/// the scheduler locked, so plain loads and stores do (no CAS needed, which
-/// not every RISC-V core has).
+/// The task running CPython now, 0 for none. Taken with a compare-exchange,
+/// so two tasks cannot both win, also on SMP (targets without atomic
+/// compare-exchange do not build).
 static RUNNING: AtomicI32 = AtomicI32::new(0);
 
 impl Interpreter for CPython {
     fn claim(&mut self) -> Result<(), c_int> {
-        // SAFETY: sched_lock/sched_unlock pair up; getpid/kill have no
-        // preconditions (signal 0 only checks that the task exists).
-        unsafe {
-            nuttx_sys::sched_lock();
-            let me = nuttx_sys::getpid();
-            let owner = RUNNING.load(Ordering::Relaxed);
-            // A task killed while running never gave it back.
-            let free = owner == 0 || owner == me || nuttx_sys::kill(owner, 0) != 0;
-            if free {
-                RUNNING.store(me, Ordering::Relaxed);
+        // SAFETY: getpid has no preconditions.
+        let me = unsafe { nuttx_sys::getpid() };
+        loop {
+            let owner = RUNNING.load(Ordering::Acquire);
+            // A task that ended without giving it back (killed, or exit()
+            // from CPython) holds it no longer. Signal 0 only checks that
+            // the task exists.
+            // SAFETY: kill has no preconditions.
+            let free = owner == 0 || owner == me || unsafe { nuttx_sys::kill(owner, 0) } != 0;
+            if !free {
+                return Err(owner);
             }
-            nuttx_sys::sched_unlock();
-            if free {
-                Ok(())
-            } else {
-                Err(owner)
+            if RUNNING
+                .compare_exchange(owner, me, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                return Ok(());
             }
         }
     }
 
     fn release(&mut self) {
-        RUNNING.store(0, Ordering::Relaxed);
+        RUNNING.store(0, Ordering::Release);
     }
 
     fn fresh(&mut self) -> Result<(), FreshError> {
         start_fresh(&mut fresh::NuttxState)
     }
 
-    fn main(&mut self, argv: &Argv) -> c_int {
+    fn main(&mut self, argv: &Argv<'_>) -> c_int {
         // After fresh(): the hook is a libpython global.
         #[cfg(nuttx_readline)]
         repl::install();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 //! The OS calls behind `MountOs` and `Environment`, and stderr.
 
 use core::ffi::{c_int, c_void, CStr};
@@ -11,8 +12,10 @@ use crate::Environment;
 pub struct Nuttx;
 
 fn errno() -> Errno {
-    // SAFETY: __errno() returns the calling task's errno slot.
-    Errno(unsafe { *sys::__errno() })
+    // SAFETY: __errno has no preconditions.
+    let slot = unsafe { sys::__errno() };
+    // SAFETY: it points to the calling task's errno, always readable.
+    Errno(unsafe { *slot })
 }
 
 /// `Ok` for a non-negative return, else the errno it set.

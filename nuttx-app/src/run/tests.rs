@@ -1,4 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 //! `run` with a fake NuttX and a fake interpreter.
+#![allow(
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block
+)] // tests
 
 use super::*;
 use std::collections::BTreeMap;
@@ -98,7 +103,7 @@ impl Interpreter for FakePython {
         self.freshened += 1;
         self.fresh_fails.map_or(Ok(()), Err)
     }
-    fn main(&mut self, argv: &Argv) -> c_int {
+    fn main(&mut self, argv: &Argv<'_>) -> c_int {
         assert!(self.claimed, "main() without claim()");
         assert_eq!(self.freshened, self.runs + 1, "main() without fresh()");
         self.runs += 1;
