@@ -53,6 +53,16 @@ def task_listed(board, pid):
     return re.search(rf"(?m)^\s*{pid}\s", board.run("ps", 20)) is not None
 
 
+def start_loop(board, progname, background=False):
+    """Start `python` on LOOP and wait until it loops; returns the console
+    mark where its output starts and, in the background, its task id."""
+    start = board.mark()
+    board.send(f"{progname} {LOOP}{' &' if background else ''}\n")
+    pid = int(board.wait_printed(BACKGROUND_RE, start, 60).group(1)) if background else None
+    board.wait_printed(LOOPING, start, 120)
+    return start, pid
+
+
 def end_run(board, progname, way, timeout=300):
     """Run `python` and end it the given way; returns (output, status), the
     status None for a killed run.  A killed run is waited for until `ps`
@@ -65,10 +75,7 @@ def end_run(board, progname, way, timeout=300):
         finally:
             if way.home is not None:
                 board.run("unset PYTHONHOME", 20)
-    start = board.mark()
-    board.send(f"{progname} {way.args} &\n")
-    pid = int(board.wait_printed(BACKGROUND_RE, start, 60).group(1))
-    board.wait_printed(LOOPING, start, 120)
+    start, pid = start_loop(board, progname, background=True)
     board.sync()
     board.run(f"kill -{way.kill} {pid}", 20)
     for _ in range(60):

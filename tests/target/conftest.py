@@ -41,7 +41,6 @@ HOST_FILES = {
     "exit3.py": "import sys\nsys.exit(3)\n",
     "syntax_error.py": "def f(:\n    pass\n",
     "recurse.py": "def f(n):\n    return f(n + 1)\n\nf(0)\n",
-    "loop.py": "print('looping', flush=True)\nwhile True:\n    pass\n",
     "data.json": '{"b": [1, 2], "a": "x"}\n',
     "subdir/readme.txt": "a directory without __main__.py\n",
 }

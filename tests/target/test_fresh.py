@@ -8,7 +8,7 @@ import re
 import pytest
 
 from nxqemu import PROMPT, has_line, heap_used
-from ways_out import LOOP, LOOPING, WAYS_OUT, end_run
+from ways_out import WAYS_OUT, end_run, start_loop
 
 HEAP_TOLERANCE = 4096
 SOAK_RUNS = 100
@@ -69,7 +69,6 @@ def test_soak_every_way_out(first_run):
         end_and_check(nsh, WAYS_OUT[i % len(WAYS_OUT)])
     assert_like_the_first_run(nsh, first)
     if nsh.fw.has("TTY_SIGINT"):
-        nsh.board.send(f"{nsh.fw.progname} {LOOP}\n")
-        nsh.board.expect(LOOPING, 120)
+        start_loop(nsh.board, nsh.fw.progname)
         nsh.board.send("\x03")
         assert "KeyboardInterrupt" in nsh.board.expect(PROMPT, 30)

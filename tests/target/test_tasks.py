@@ -7,33 +7,23 @@ import time
 import pytest
 
 from nxqemu import BOOT_BANNER_RE, PROMPT, has_line
-
-from ways_out import LOOPING  # noqa: E402
-
-
-def start_loop(nsh, hostfs, background=False):
-    """Start `python loop.py` (an endless loop) and wait until it runs;
-    returns the console mark where its output starts."""
-    start = nsh.board.mark()
-    nsh.board.send(f"{nsh.fw.progname} {hostfs}/loop.py{' &' if background else ''}\n")
-    nsh.board.wait_printed(LOOPING, start, 120)
-    return start
+from ways_out import start_loop
 
 
-def test_ctrl_c_interrupts_a_script(nsh, hostfs, firmware):
+def test_ctrl_c_interrupts_a_script(nsh, firmware):
     if not firmware.has("TTY_SIGINT"):
         pytest.skip("the firmware has no CONFIG_TTY_SIGINT")
-    start_loop(nsh, hostfs)
+    start_loop(nsh.board, nsh.fw.progname)
     time.sleep(0.5)
     nsh.board.send("\x03")
     assert "KeyboardInterrupt" in nsh.board.expect(PROMPT, 20)
     nsh.alive()
 
 
-def test_one_python_at_a_time(nsh, hostfs):
+def test_one_python_at_a_time(nsh):
     """A second python while one runs is refused with a message naming the
     task; kill -2 ends the first cleanly and the next run works."""
-    start = start_loop(nsh, hostfs, background=True)
+    start, _ = start_loop(nsh.board, nsh.fw.progname, background=True)
     nsh.board.sync()
     out, st = nsh.python("-c pass", 60)
     assert st != 0
