@@ -35,12 +35,47 @@ FAT_DEV = "/dev/ram2"
 PY = "CONFIG_INTERPRETERS_PYTHON_RS_"
 
 # The files of the host folder mounted at /mnt/host.
+# deep.py KIND DEPTH [thread]: source or data nested DEPTH deep through the
+# parser, the compiler passes or marshal; prints the result or the exception.
+DEEP_SCRIPT = """\
+import ast, marshal, sys, threading
+kind, depth = sys.argv[1], int(sys.argv[2])
+
+def nested_tuple():
+    t = ()
+    for _ in range(depth):
+        t = (t,)
+    return t
+
+WORK = {
+    "unary": lambda: eval("-" * depth + "1"),
+    "sum": lambda: eval("1" + "+1" * depth),
+    "ast": lambda: type(ast.parse("1" + "+1" * depth)).__name__,
+    "marshal": lambda: len(marshal.dumps(nested_tuple())),
+}
+
+def attempt():
+    try:
+        print("deep", kind, depth, "=", WORK[kind]())
+    except (MemoryError, RecursionError, ValueError) as e:
+        print("deep", kind, depth, "raised", type(e).__name__, e)
+
+if sys.argv[3:] == ["thread"]:
+    threading.stack_size(32768)
+    t = threading.Thread(target=attempt)
+    t.start()
+    t.join()
+else:
+    attempt()
+"""
+
 HOST_FILES = {
     "args.py": "import sys\nprint(ascii(sys.argv))\n",
     "arglen.py": "import sys\nprint('arglen', [len(a) for a in sys.argv[1:]])\n",
     "exit3.py": "import sys\nsys.exit(3)\n",
     "syntax_error.py": "def f(:\n    pass\n",
     "recurse.py": "def f(n):\n    return f(n + 1)\n\nf(0)\n",
+    "deep.py": DEEP_SCRIPT,
     "data.json": '{"b": [1, 2], "a": "x"}\n',
     "subdir/readme.txt": "a directory without __main__.py\n",
 }

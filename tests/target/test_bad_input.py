@@ -84,3 +84,25 @@ def test_4kb_argument(nsh, hostfs):
         nsh.sh(f"unset {var}", 20)
     assert has_line(out, "arglen [4096]"), out
     assert st == 0
+
+
+# deep.py's arguments: nesting deeper than the stack holds, in the parser
+# (unary), the compiler passes (sum), ast.parse's conversion (ast) and
+# marshal, on the python task and on a 32 KiB thread.
+DEEP_RUNS = ["unary 3000", "unary 100000", "sum 100000", "ast 100000", "marshal 3000",
+             "unary 100000 thread", "sum 3000 thread", "ast 3000 thread", "marshal 1500 thread"]
+DEEP_RESULTS = {"unary": lambda d: str((-1) ** d), "sum": lambda d: str(d + 1),
+                "ast": lambda d: "Module", "marshal": lambda d: r"\d+"}
+
+
+@pytest.mark.parametrize("args", DEEP_RUNS)
+def test_deep_nesting(nsh, hostfs, args):
+    """Nesting too deep for the stack ends in the result or in CPython's
+    exception for it, never in a board panic."""
+    out, st = nsh.python(f"{hostfs}/deep.py {args}", timeout=300)
+    kind, depth = args.split()[:2]
+    result = DEEP_RESULTS[kind](int(depth))
+    assert re.search(rf"^deep {kind} {depth} (= {result}|raised (MemoryError|RecursionError|ValueError))",
+                     out, re.M), out or "(nothing)"
+    assert st == 0, out
+    nsh.alive()
