@@ -4,11 +4,14 @@
 # (included by the app's Makefile; EXTRA_LIBS in Make.defs names it).
 #
 # The crate needs nightly Rust with rust-src: NuttX targets are tier 3, so
-# core is built from source (-Zbuild-std=core). The Rust target must match
-# the board's ABI exactly, or the linker refuses to mix the objects.
+# core is built from source (-Zbuild-std=core). rust-toolchain.toml names
+# the nightly; cargo and rustc run in this directory, where rustup reads it.
+# The Rust target must match the board's ABI exactly, or the linker refuses
+# to mix the objects.
 ############################################################################
 
-PYRS_CARGO ?= cargo +nightly
+PYRS_CARGO ?= cargo
+PYRS_RUSTC ?= rustc
 
 ifeq ($(LLVM_ARCHTYPE),riscv32)
   ifeq ($(LLVM_ABITYPE),ilp32d)
@@ -48,15 +51,38 @@ PYRS_LIBM_NAMES := cbrt ceil copysign fabs fdim floor fma fmax fmin fmod \
 PYRS_CARGO_DIR  := $(PYRS_BUILD)/cargo
 PYRS_RUST_BUILT := $(PYRS_CARGO_DIR)/$(basename $(notdir $(PYRS_RUST_TARGET)))/release/libpython_rs.a
 PYRS_RUST_LIB   := $(PYRS_LIBDIR)/libpython_rs.a
-PYRS_RUST_SRCS  := $(CURDIR)/Cargo.toml $(CURDIR)/Cargo.lock \
-                   $(shell find $(addprefix $(CURDIR)/,nuttx-sys mount launcher nuttx-app targets) \
+PYRS_RUST_SRCS  := $(CURDIR)/Cargo.toml $(CURDIR)/Cargo.lock $(CURDIR)/rust-toolchain.toml \
+                   $(shell find $(addprefix $(CURDIR)/,nuttx-sys nuttx mount launcher nuttx-app targets) \
                      -type f -not -path '*/tests/*')
 
-$(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(PYRS_DOTCONFIG)
+# Checked before the long CPython build starts (the Makefile orders it
+# first): the pinned toolchain with rust-src, and a Rust target for this
+# board.
+PYRS_RUST_CHECKED := $(PYRS_BUILD)/rust-toolchain.checked
+
+$(PYRS_RUST_CHECKED): $(CURDIR)/rust-toolchain.toml $(PYRS_DOTCONFIG)
 	$(Q) if [ -z "$(PYRS_RUST_TARGET)" ]; then \
 	  echo "python-rs: no Rust target is known for LLVM_ARCHTYPE=$(LLVM_ARCHTYPE)" \
 	       "LLVM_ABITYPE=$(LLVM_ABITYPE) (the launcher needs atomic" \
 	       "compare-exchange: on RISC-V the A extension); add one to rust.mk" >&2; exit 1; fi
+	$(Q) sysroot=$$($(PYRS_RUSTC) --print sysroot) || { \
+	  echo "python-rs: the Rust toolchain named in $(CURDIR)/rust-toolchain.toml" \
+	       "is not usable; install it with: (cd $(CURDIR) && rustup toolchain install)" >&2; \
+	  exit 1; }; \
+	  test -d "$$sysroot/lib/rustlib/src/rust/library/core" || { \
+	  echo "python-rs: the Rust toolchain has no rust-src (needed to build core" \
+	       "for $(notdir $(PYRS_RUST_TARGET))); (cd $(CURDIR) && rustup component add rust-src)" >&2; \
+	  exit 1; }
+	$(Q) case "$(PYRS_RUST_TARGET)" in *.json) ;; *) \
+	  $(PYRS_RUSTC) --print target-list | grep -qx "$(PYRS_RUST_TARGET)" || { \
+	  echo "python-rs: $$($(PYRS_RUSTC) -V) does not know the target $(PYRS_RUST_TARGET)" >&2; \
+	  exit 1; };; esac
+	$(Q) mkdir -p $(dir $@)
+	$(Q) touch $@
+
+$(PYRS_UNPACKED): | $(PYRS_RUST_CHECKED)
+
+$(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(PYRS_DOTCONFIG) $(PYRS_RUST_CHECKED)
 	@echo "python-rs: building the launcher for $(notdir $(PYRS_RUST_TARGET))"
 	+$(Q) NUTTX_TOPDIR="$(PYRS_NX_CONFDIR)" NUTTX_CC="$(CC)" NUTTX_CFLAGS="$(PYRS_CPPFLAGS)" \
 	  RUSTFLAGS="$(PYRS_RUSTFLAGS)" \
@@ -66,4 +92,23 @@ $(PYRS_RUST_LIB): $(PYRS_RUST_SRCS) $(PYRS_DOTCONFIG)
 	  --target $(PYRS_RUST_TARGET) --target-dir $(PYRS_CARGO_DIR)
 	$(Q) mkdir -p $(PYRS_LIBDIR)
 	$(Q) $(OBJCOPY) --wildcard $(patsubst %,--localize-symbol=%*,$(PYRS_LIBM_NAMES)) \
-	  $(PYRS_RUST_BUILT) $@
+	  $(PYRS_RUST_BUILT) $@.new
+	$(call PYRS_CHECK_NO_FMT,$@.new)
+	$(Q) mv $@.new $@
+
+# The launcher must not format (no `Debug`, no panic messages): core::fmt
+# would cost the firmware about 18 KB. The archive always holds core; what
+# counts is what the NSH entry reaches, so link it alone with
+# --gc-sections and look for core::fmt among what is left.
+PYRS_ENTRY := $(subst -,_,$(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_PROGNAME)))_main
+
+define PYRS_CHECK_NO_FMT
+	$(Q) $(CC) $(PYRS_CFLAGS) -nostdlib -nostartfiles -Wl,--gc-sections \
+	  -Wl,-e,$(PYRS_ENTRY) -Wl,-u,$(PYRS_ENTRY) -Wl,--unresolved-symbols=ignore-all \
+	  -o $(PYRS_CARGO_DIR)/launcher-alone.elf $(1)
+	$(Q) fmt=$$($(NM) -C $(PYRS_CARGO_DIR)/launcher-alone.elf | grep 'core::fmt::' || true); \
+	  if [ -n "$$fmt" ]; then \
+	    echo "python-rs: core::fmt is reachable from $(PYRS_ENTRY); the launcher" \
+	         "must not format (rust.mk). Reached:" >&2; \
+	    echo "$$fmt" | head -20 >&2; exit 1; fi
+endef

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //! Generates the raw NuttX bindings and the Kconfig module, for NuttX targets
-//! only; on any other target the crate is empty and needs no libclang.
+//! only; on any other target the crate is empty and needs no libclang. Tells
+//! the crates that use it which options are on (links metadata), so the
+//! `.config` is read here only.
 //!
 //! Inputs (set by the app's Makefile):
 //! - `NUTTX_TOPDIR`: the configured NuttX tree (its `.config` and `include/`);
@@ -47,6 +49,12 @@ fn main() {
     });
     fs::write(out.join("kconfig.rs"), kconfig_gen::kconfig_module(&config))
         .expect("write kconfig.rs");
+    // For the crates that use this one (links = "nuttx"): they read it as
+    // DEP_NUTTX_OPTIONS_ON and turn it into cfg(kconfig = "NAME").
+    println!(
+        "cargo::metadata=options_on={}",
+        kconfig_gen::options_on(&config).join(" ")
+    );
 
     bindings(&topdir)
         .write_to_file(out.join("bindings.rs"))

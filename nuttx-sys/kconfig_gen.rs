@@ -53,9 +53,22 @@ pub fn kconfig_module(config: &str) -> String {
     )
 }
 
+/// The options that are on: `=y`, or a string that is not empty. Their
+/// names (without `CONFIG_`) go to the crates that use `nuttx-sys` as links
+/// metadata, which they turn into `cfg(kconfig = "NAME")`, so code for an
+/// option that is off is not even compiled.
+pub fn options_on(config: &str) -> std::vec::Vec<&str> {
+    config
+        .lines()
+        .filter_map(|line| line.strip_prefix("CONFIG_")?.split_once('='))
+        .filter(|(_, value)| *value == "y" || (value.starts_with('"') && value.len() > 2))
+        .map(|(name, _)| name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::kconfig_module;
+    use super::{kconfig_module, options_on};
 
     #[test]
     fn each_kind_of_option_gets_its_type() {
@@ -99,5 +112,13 @@ mod tests {
     fn escaped_quotes_stay_escaped() {
         let rust = kconfig_module("CONFIG_TEXT=\"say \\\"hi\\\"\"\n");
         assert!(rust.contains(r#"c"say \"hi\"""#), "{rust}");
+    }
+
+    #[test]
+    fn on_means_yes_or_a_string_with_text() {
+        let on = options_on(
+            "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"\"\nCONFIG_D=\"/main.py\"\nCONFIG_E=3\nCONFIG_F=m\n",
+        );
+        assert_eq!(on, ["A", "D"]);
     }
 }

@@ -4,8 +4,8 @@
 #
 #   tools/test.sh            host tests, cross builds, patch check
 #
-# Needs: Rust stable + nightly with rust-src, the riscv32imac-unknown-none-elf
-# target, Debian's python3-dev, pytest and pexpect, and the pinned CPython
+# Needs: the nightly of rust-toolchain.toml (rust-src, the
+# riscv32imac-unknown-none-elf target), stable with that target too, Debian's python3-dev, pytest and pexpect, and the pinned CPython
 # archive (its path in PYTHON_RS_ARCHIVE, or in .cache/ as
 # tools/fetch-cpython.sh leaves it).  PYTHON_RS_FIRMWARE names a firmware
 # (a NuttX tree's `nuttx`, with its `.config` beside it) for the on-target
@@ -19,11 +19,11 @@ step "host tests (unit, doc, and the launcher in front of a real CPython)"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
-step "no_std crates for RISC-V: stable riscv32imac-unknown-none-elf"
-cargo build --release -p mount -p launcher --target riscv32imac-unknown-none-elf
+step "no_std crates for RISC-V on stable (they need no nightly): riscv32imac-unknown-none-elf"
+cargo +stable build --release -p mount -p launcher --target riscv32imac-unknown-none-elf
 
 step "no_std crates for the board's ABI: rv32imafdc/ilp32d target spec, core only"
-cargo +nightly build --release -p mount -p launcher \
+cargo build --release -p mount -p launcher \
     -Zbuild-std=core -Zjson-target-spec \
     --target targets/riscv32imafdc-unknown-nuttx-elf.json
 

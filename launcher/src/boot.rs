@@ -5,9 +5,9 @@
 
 use core::ffi::CStr;
 
+use crate::message::{write_decimal, write_errno};
 use embedded_io::Write;
-use launcher::message::{write_decimal, write_errno};
-use mount::Errno;
+use nuttx::Errno;
 
 /// What the boot hook needs from the board.
 pub trait BootOs {

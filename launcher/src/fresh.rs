@@ -11,7 +11,7 @@
 //! Nothing here depends on how the last run ended: a killed run that
 //! cleaned nothing up is reset like a clean one.
 
-use mount::Errno;
+use nuttx::Errno;
 
 /// The state of CPython that outlives a task: its static data and its heap.
 pub trait PythonState {

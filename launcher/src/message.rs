@@ -8,7 +8,8 @@
 
 use core::ffi::CStr;
 use embedded_io::Write;
-use mount::{Errno, ImageError, MountError};
+use mount::{ImageError, MountError};
+use nuttx::Errno;
 
 use crate::argv::ArgvError;
 use crate::fresh::FreshError;

@@ -3,11 +3,12 @@
 
 use core::ffi::{c_char, c_int, CStr};
 
-use launcher::{
+use crate::{
     plan_environment, task_status, Argv, ArgvWithOptions, EnvConfig, FreshError, LaunchError,
     MessageContext, LAUNCH_FAILED,
 };
-use mount::{Errno, MountConfig, MountOs};
+use mount::{MountConfig, MountOs};
+use nuttx::Errno;
 
 /// Reading and setting environment variables (`getenv`, `setenv`).
 pub trait Environment {

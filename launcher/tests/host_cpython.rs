@@ -20,9 +20,11 @@ use std::io::Write as _;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::process::{Command, Output, Stdio};
 
-use launcher::{Argv, EnvConfig, FreshError, LAUNCH_FAILED};
-use mount::{Errno, MountConfig, MountOs, Node};
-use python_rs::{run, Environment, Interpreter, LaunchConfig};
+use launcher::{
+    run, Argv, EnvConfig, Environment, FreshError, Interpreter, LaunchConfig, LAUNCH_FAILED,
+};
+use mount::{MountConfig, MountOs, Node};
+use nuttx::Errno;
 
 extern "C" {
     fn Py_BytesMain(argc: c_int, argv: *mut *mut c_char) -> c_int;

@@ -7,7 +7,8 @@
 //! small [`MountOs`] trait, so the host tests drive every path with a fake.
 //!
 //! ```
-//! # use mount::{Errno, MountConfig, MountOs, Mounted, Node};
+//! # use mount::{MountConfig, MountOs, Mounted, Node};
+//! # use nuttx::Errno;
 //! # struct NoOs;
 //! # impl MountOs for NoOs {
 //! #     type Table = &'static [u8];
@@ -32,15 +33,14 @@
 extern crate std;
 
 mod device;
-pub mod errno;
 pub mod image;
 pub mod table;
 
 use core::ffi::CStr;
 
 pub use device::{device_path, DevicePath};
-pub use errno::Errno;
 pub use image::{ImageError, RomfsImage};
+pub use nuttx::Errno;
 pub use table::FsType;
 
 /// What kind of node a path names.
@@ -115,19 +115,6 @@ pub enum MountError {
     Register(Errno),
     /// `mount` failed.
     Mount(Errno),
-}
-
-impl embedded_io::Error for Errno {
-    fn kind(&self) -> embedded_io::ErrorKind {
-        embedded_io::ErrorKind::Other
-    }
-}
-
-/// Readers that cannot fail (an in-memory table) need no errno.
-impl From<core::convert::Infallible> for Errno {
-    fn from(never: core::convert::Infallible) -> Self {
-        match never {}
-    }
 }
 
 /// Mounts `image` at the configured mount point unless it is mounted there

@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-//! The `python` NSH command.
+//! The `python` NSH command: the thin NuttX side of `launcher::run`.
 //!
-//! [`run`] wires the layers together: check the command line, mount the
-//! standard library, set the environment, run CPython, map its exit status.
-//! It is generic over the OS and the interpreter, so the host tests drive it
-//! with fakes and with a real CPython. [`start_boot_script`] starts the
-//! configured boot script, with a safe-mode wait. The NuttX side ([`nuttx`], built for
-//! `target_os = "nuttx"` only) supplies the entry point, the OS calls, the
-//! panic handler and the syslog logger.
-// On the host the crate links std: it is a test subject there, and its
-// staticlib needs std's panic handler.
+//! [`platform`] (NuttX targets only) supplies the entry point NSH calls, the
+//! OS calls behind the launcher's traits, CPython's fresh start (its heap and
+//! static data), the Ctrl-C relay, the REPL's line editor, the boot hook, the
+//! panic handler and the syslog logger. Every decision is made in the
+//! `launcher` and `mount` crates, which the host tests drive.
+// On the host the crate is empty and its staticlib links std (for the panic
+// handler), so the workspace builds there.
 #![cfg_attr(target_os = "nuttx", no_std)]
 
-mod boot;
-mod run;
-
-pub use boot::{start_boot_script, Boot, BootOs};
-pub use run::{run, Environment, Interpreter, LaunchConfig};
-
 #[cfg(target_os = "nuttx")]
-mod nuttx;
+mod platform;

@@ -46,6 +46,19 @@ errnos! {
     ENOSYS = 38;
 }
 
+impl embedded_io::Error for Errno {
+    fn kind(&self) -> embedded_io::ErrorKind {
+        embedded_io::ErrorKind::Other
+    }
+}
+
+/// Readers that cannot fail (an in-memory table, say) need no errno.
+impl From<core::convert::Infallible> for Errno {
+    fn from(never: core::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::string::{String, ToString};
 use std::vec::Vec;
+use std::{format, vec};
 
 use mount::Node;
 

@@ -5,12 +5,12 @@
 
 use core::ffi::{c_int, c_void, CStr};
 
-use mount::Errno;
+use nuttx::Errno;
 use nuttx_sys as sys;
 use nuttx_sys::kconfig as k;
 
-use super::os::{check, Stderr};
-use crate::{start_boot_script, BootOs};
+use launcher::{start_boot_script, BootOs};
+use nuttx::{check, Stderr};
 
 #[used]
 #[link_section = ".init_array"]

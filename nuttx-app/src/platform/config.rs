@@ -2,10 +2,11 @@
 //! The launcher's settings, straight from the NuttX `.config`.
 
 use launcher::EnvConfig;
-use mount::{Errno, MountConfig};
+use mount::MountConfig;
+use nuttx::Errno;
 use nuttx_sys::kconfig as k;
 
-use crate::LaunchConfig;
+use launcher::LaunchConfig;
 
 const _: () = assert!(
     k::CONFIG_INTERPRETERS_PYTHON_RS_ROMDISK_MINOR >= 0

@@ -24,7 +24,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
 use launcher::PythonState;
-use mount::Errno;
+use nuttx::Errno;
 use nuttx_sys as sys;
 use nuttx_sys::kconfig as k;
 

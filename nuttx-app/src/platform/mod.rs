@@ -2,13 +2,13 @@
 //! The NuttX side: entry point, boot hook, OS calls, panic handler, syslog
 //! logger.
 
-#[cfg(boot_script)]
+#[cfg(kconfig = "INTERPRETERS_PYTHON_RS_BOOT_SCRIPT")]
 mod boot;
 mod config;
 mod fresh;
 mod logger;
 mod os;
-#[cfg(nuttx_readline)]
+#[cfg(kconfig = "SYSTEM_READLINE")]
 mod repl;
 mod sigint;
 
@@ -17,7 +17,7 @@ use core::sync::atomic::{AtomicI32, Ordering};
 
 use launcher::{start_fresh, Argv, FreshError};
 
-use crate::{run, Interpreter};
+use launcher::{run, Interpreter};
 
 /// CPython itself.
 struct CPython;
@@ -60,7 +60,7 @@ impl Interpreter for CPython {
 
     fn main(&mut self, argv: &Argv<'_>) -> c_int {
         // After fresh(): the hook is a libpython global.
-        #[cfg(nuttx_readline)]
+        #[cfg(kconfig = "SYSTEM_READLINE")]
         repl::install();
         // Ends (and gives the console back) when CPython returns.
         let _ctrl_c = sigint::start();
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn python_rs_main(argc: c_int, argv: *mut *mut c_char) -> 
         run(
             &mut os::Nuttx,
             &mut CPython,
-            &mut os::Stderr,
+            &mut nuttx::Stderr,
             &config::LAUNCH,
             config::image(),
             argc,
@@ -94,7 +94,7 @@ pub unsafe extern "C" fn python_rs_main(argc: c_int, argv: *mut *mut c_char) -> 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     use embedded_io::Write;
-    let _ = os::Stderr.write_all(b"python: internal error in the launcher (Rust panic)\n");
+    let _ = nuttx::Stderr.write_all(b"python: internal error in the launcher (Rust panic)\n");
     // SAFETY: abort() has no preconditions.
     unsafe { nuttx_sys::abort() }
 }
