@@ -69,6 +69,45 @@ else:
     attempt()
 """
 
+# paths.py BASE: what a program does with files in a folder of BASE, with
+# "." and ".." in paths and shutil's copies (mode and times); one line
+# `name = repr(result)` each, compared with PATHS_EXPECTED (test_paths.py).
+PATHS_SCRIPT = """\
+import glob, os, pathlib, shutil, sys
+work = os.path.join(sys.argv[1], "paths_case")
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(os.path.join(work, "sub"))
+os.chdir(work)
+with open("./a.txt", "w") as f:
+    f.write("data")
+checks = {
+    "listdir()": sorted(os.listdir()),
+    "listdir(.)": sorted(os.listdir(".")),
+    "scandir()": sorted(e.name for e in os.scandir()),
+    "scandir(.)": sorted(e.name for e in os.scandir(".")),
+    "glob(*)": sorted(glob.glob("*")),
+    "walk(.)": sorted(d for d, _, _ in os.walk(".")),
+    "iterdir(.)": sorted(p.name for p in pathlib.Path(".").iterdir()),
+    "isdir(sub/..)": os.path.isdir("sub/.."),
+    "read(./sub/../a.txt)": open("./sub/../a.txt").read(),
+    "stat(.) is dir": os.path.isdir(os.getcwd() + "/."),
+}
+os.chdir("sub")
+os.chdir("..")
+checks["cwd after chdir(..)"] = os.getcwd() == work
+shutil.copy("a.txt", "b.txt")
+checks["shutil.copy"] = open("b.txt").read()
+shutil.copy2("a.txt", "c.txt")
+checks["shutil.copy2"] = open("c.txt").read()
+os.chmod("a.txt", 0o600)
+os.utime("a.txt", (1, 2))
+checks["chmod, utime"] = "ok"
+shutil.rmtree(work)
+checks["rmtree"] = os.path.exists(work)
+for name, result in checks.items():
+    print(name, "=", repr(result))
+"""
+
 HOST_FILES = {
     "args.py": "import sys\nprint(ascii(sys.argv))\n",
     "arglen.py": "import sys\nprint('arglen', [len(a) for a in sys.argv[1:]])\n",
@@ -76,6 +115,7 @@ HOST_FILES = {
     "syntax_error.py": "def f(:\n    pass\n",
     "recurse.py": "def f(n):\n    return f(n + 1)\n\nf(0)\n",
     "deep.py": DEEP_SCRIPT,
+    "paths.py": PATHS_SCRIPT,
     "data.json": '{"b": [1, 2], "a": "x"}\n',
     "subdir/readme.txt": "a directory without __main__.py\n",
 }

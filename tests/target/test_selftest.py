@@ -3,9 +3,12 @@
 are what the tests assume."""
 
 import json
+import subprocess
+import sys
 
 import pytest
-from conftest import HOST_FILES, make_host_dir
+from conftest import HOST_FILES, PATHS_SCRIPT, make_host_dir
+from test_paths import expected_lines
 from test_scripts import JSON_PRETTY
 
 
@@ -16,3 +19,13 @@ def test_host_files(tmp_path):
     with pytest.raises(SyntaxError):
         compile(HOST_FILES["syntax_error.py"], "syntax_error.py", "exec")
     assert json.dumps(json.loads((tmp_path / "data.json").read_text()), indent=4) == JSON_PRETTY
+
+
+def test_paths_script_expectations_are_cpythons(tmp_path):
+    """paths.py on the host's CPython prints exactly what test_paths expects
+    of the board."""
+    script = tmp_path / "paths.py"
+    script.write_text(PATHS_SCRIPT)
+    out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.splitlines() == expected_lines()

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Files as programs use them, on each writable file system: paths with "."
+and "..", listing the working directory, and shutil's copies, which also
+copy mode and times (tmpfs has neither)."""
+
+import pytest
+
+from nxqemu import has_line
+
+# What CPython on Linux prints for paths.py (test_selftest runs it there).
+PATHS_EXPECTED = {
+    "listdir()": ["a.txt", "sub"],
+    "listdir(.)": ["a.txt", "sub"],
+    "scandir()": ["a.txt", "sub"],
+    "scandir(.)": ["a.txt", "sub"],
+    "glob(*)": ["a.txt", "sub"],
+    "walk(.)": [".", "./sub"],
+    "iterdir(.)": ["a.txt", "sub"],
+    "isdir(sub/..)": True,
+    "read(./sub/../a.txt)": "data",
+    "stat(.) is dir": True,
+    "cwd after chdir(..)": True,
+    "shutil.copy": "data",
+    "shutil.copy2": "data",
+    "chmod, utime": "ok",
+    "rmtree": False,
+}
+
+
+def expected_lines():
+    return [f"{name} = {result!r}" for name, result in PATHS_EXPECTED.items()]
+
+
+@pytest.mark.parametrize("fs", ["tmpfs", "fat"])
+def test_paths_and_copies(request, nsh, hostfs, fs):
+    base = "/tmp" if fs == "tmpfs" else request.getfixturevalue("fatfs")
+    out, st = nsh.python(f"{hostfs}/paths.py {base}", timeout=120)
+    missing = [line for line in expected_lines() if not has_line(out, line)]
+    assert not missing, f"missing {missing} in:\n{out}"
+    assert st == 0, out
+
+
+def test_dots_in_the_image(nsh, firmware):
+    """The standard library's own mount (ROMFS) resolves them too."""
+    lib = f"{firmware.mountpoint}/python3.13"
+    out, st = nsh.python(f"-c \"import os; print(sorted(os.listdir('{lib}/./json/..')) == "
+                         f"sorted(os.listdir('{lib}')), os.path.isfile('{lib}/json/../os.pyc'))\"")
+    assert has_line(out, "True True"), out
+    assert st == 0
