@@ -192,7 +192,18 @@ ifneq ($(CONFIG_NET),y)
 endif
 
 PYRS_CONFIGURE_OPTS += --prefix=$(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_HOME))
-PYRS_CONFIGURE_OPTS += --disable-shared --disable-test-modules
+PYRS_CONFIGURE_OPTS += --disable-shared
+ifeq ($(CONFIG_INTERPRETERS_PYTHON_RS_TEST_SUITE),y)
+  # Built into libpython, but for those CPython builds only as shared
+  # libraries (NuttX loads none).
+  PYRS_OFF_MODULES += _testimportmultiple _testmultiphase _testsinglephase \
+                      _testexternalinspection _ctypes_test xxlimited xxlimited_35
+  # The test package keeps its sources (no .pyc): discovery looks for
+  # them, and tracebacks show the lines.
+  PYRS_COMPILEALL_SKIP := |/test/
+else
+  PYRS_CONFIGURE_OPTS += --disable-test-modules
+endif
 # pymalloc stays on (CPython's default small-object allocator); its arenas
 # live in the Python heap, which the launcher empties before every run.
 PYRS_CONFIGURE_OPTS += --with-ensurepip=no --without-mimalloc
@@ -423,7 +434,7 @@ $(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
 	$(Q) find $(PYRS_SRC)/Lib -name __pycache__ -prune -exec rm -rf {} +
 	$(Q) SOURCE_DATE_EPOCH=0 PYTHONHASHSEED=0 $(PYRS_HOSTPY) -I -B -m compileall \
 	  -q -b -j 1 -o $(PYRS_PYC_OPTIMIZE) --invalidation-mode unchecked-hash \
-	  -x 'bad_coding|badsyntax' \
+	  -x 'bad_coding|badsyntax$(PYRS_COMPILEALL_SKIP)' \
 	  -s $(PYRS_STDLIB_STAGE) -p $(PYRS_TARGET_STDLIB) \
 	  $(PYRS_STDLIB_STAGE) > $(PYRS_BUILD)/compileall.log 2>&1 || { \
 	  tail -20 $(PYRS_BUILD)/compileall.log; exit 1; }

@@ -194,9 +194,16 @@ def board_arch(config):
 # --------------------------------------------------------------------------
 
 
-def qemu_command(firmware, arch="rv32", icount=False):
+QEMU_DEFAULT_RAM = 128 * 1024 * 1024
+
+
+def qemu_command(firmware, arch="rv32", icount=False, ram=0):
+    """`ram`: the firmware's CONFIG_RAM_SIZE; QEMU gets more than its
+    default 128 MiB when the firmware needs it."""
     qemu, machine = QEMU_MACHINES[arch]
     cmd = [qemu] + machine + ["-kernel", firmware, "-nographic"]
+    if ram > QEMU_DEFAULT_RAM:
+        cmd += ["-m", f"{-(-ram // (1024 * 1024))}M"]
     if icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     return cmd
@@ -214,7 +221,12 @@ def _die_with_parent():
 
 
 class BoardDead(Exception):
-    """No prompt came back (timeout, crash dump, or QEMU exited)."""
+    """No prompt came back: `kind` is "timeout", "crash" (a crash dump) or
+    "exit" (QEMU ended)."""
+
+    def __init__(self, message, kind="timeout"):
+        super().__init__(message)
+        self.kind = kind
 
 
 class _Transcript:
@@ -360,10 +372,10 @@ class Board:
             crash = self.child.after
             # Collect the rest of the dump for the log, then give up on this boot.
             self.quiet(1, limit=2)
-            raise BoardDead("the board crashed: " + shorten(crash))
+            raise BoardDead("the board crashed: " + shorten(crash), "crash")
         if i == 2:
             code = None if self.proc is None else self.proc.poll()
-            raise BoardDead(f"QEMU exited (status {code})")
+            raise BoardDead(f"QEMU exited (status {code})", "exit")
         raise BoardDead(f"no {pattern if exact else pattern.pattern!r} within {timeout:.0f} s; "
                         f"last output: {shorten(self.text()[-300:])!r}")
 

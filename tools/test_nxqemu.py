@@ -143,6 +143,11 @@ class Qemu(unittest.TestCase):
         self.assertIn("rv64", cmd)
         self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=off"])
 
+    def test_memory_beyond_qemus_default(self):
+        self.assertNotIn("-m", qh.qemu_command("/fw", "rv32", ram=128 * 1024 * 1024))
+        cmd = qh.qemu_command("/fw", "rv32", ram=256 * 1024 * 1024 + 1)
+        self.assertEqual(cmd[-2:], ["-m", "257M"])
+
 
 class Config(unittest.TestCase):
     CONFIG = (
@@ -195,16 +200,19 @@ class ExpectLoop(unittest.TestCase):
         with self.assertRaises(qh.BoardDead) as cm:
             self.board.run("hang", timeout=1)
         self.assertIn("within", str(cm.exception))
+        self.assertEqual(cm.exception.kind, "timeout")
         self.assertTrue(self.board.dead)
 
     def test_crash_dump_is_board_dead_without_waiting(self):
         with self.assertRaises(qh.BoardDead) as cm:
             self.board.run("crash", timeout=30)
         self.assertIn("crashed", str(cm.exception))
+        self.assertEqual(cm.exception.kind, "crash")
 
     def test_exit_is_board_dead(self):
-        with self.assertRaises(qh.BoardDead):
+        with self.assertRaises(qh.BoardDead) as cm:
             self.board.run("exit", timeout=10)
+        self.assertEqual(cm.exception.kind, "exit")
 
     def test_sync_after_a_partial_line(self):
         self.board.send("partial")

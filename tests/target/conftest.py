@@ -26,7 +26,9 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "tools"))
+import cpython_suite  # noqa: E402
 import nxqemu  # noqa: E402
 
 HOST_MNT = "/mnt/host"
@@ -133,6 +135,13 @@ def pytest_addoption(parser):
                     help="multiply every timeout by F (slow machines)")
     group.addoption("--console-log", default="", metavar="FILE",
                     help="write everything the console printed here")
+    group.addoption("--cpython-modules", default=str(HERE / "cpython_modules.txt"),
+                    metavar="FILE|LIST", help="CPython test modules to run (a list file, or names "
+                    "separated by commas); firmwares with INTERPRETERS_PYTHON_RS_TEST_SUITE only")
+    group.addoption("--cpython-timeout", type=float, default=900, metavar="S",
+                    help="seconds each CPython test module may take")
+    group.addoption("--cpython-report", default="", metavar="FILE",
+                    help="write the CPython test table (Markdown) here")
 
 
 class Firmware:
@@ -146,6 +155,7 @@ class Firmware:
         self.mountpoint = config.get(PY + "MOUNTPOINT", "/usr/local/lib")
         self.scripts_dir = config.get(PY + "SCRIPTS_DIR", "")
         self.boot_script = config.get(PY + "BOOT_SCRIPT", "")
+        self.ram_size = int(config.get("CONFIG_RAM_SIZE", "0"), 0)
 
     def has(self, option):
         return self.config.get("CONFIG_" + option) == "y"
@@ -188,7 +198,8 @@ def _board(request, firmware):
     log_path = request.config.getoption("--console-log")
     log = open(log_path, "wb") if log_path else None
     board = nxqemu.Board(
-        nxqemu.qemu_command(firmware.path, firmware.arch, request.config.getoption("--icount")),
+        nxqemu.qemu_command(firmware.path, firmware.arch, request.config.getoption("--icount"),
+                            firmware.ram_size),
         log, request.config.getoption("--timeout-scale"))
     board.boot_failures = 0
     yield board
@@ -293,3 +304,18 @@ def fatfs(nsh):
             assert st == 0, f"`{cmd}`: status {st}, {out!r}"
         nsh.board.state.add("fat")
     return FAT_MNT
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The CPython test table, when test_cpython_suite ran modules."""
+    results = getattr(config, "cpython_results", None)
+    if not results:
+        return
+    text = (cpython_suite.markdown_table(results) + "\n\nSkip reasons:\n\n"
+            + cpython_suite.skip_table(results) + "\n")
+    terminalreporter.write_sep("=", "CPython's tests on the board")
+    terminalreporter.write(text)
+    path = config.getoption("--cpython-report")
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Reading regrtest's output (tools/cpython_suite.py). The samples are what
+CPython's regrtest printed for a module with one test of each outcome, a
+module that does not import and a module skipped whole."""
+
+import os
+import tempfile
+import unittest
+
+import cpython_suite as cs
+
+MIXED = 'test_error (test_fake.T.test_error) ... ERROR\r\ntest_fail (test_fake.T.test_fail) ... FAIL\r\ntest_ok (test_fake.T.test_ok) ... ok\r\ntest_skip (test_fake.T.test_skip) ... skipped \'requires fork\'\r\ntest_xfail (test_fake.T.test_xfail) ... expected failure\r\n\r\n======================================================================\r\nERROR: test_error (test_fake.T.test_error)\r\n----------------------------------------------------------------------\r\nTraceback (most recent call last):\r\n  File "/tmp/fakedir/test_fake.py", line 5, in test_error\r\n    def test_error(self): raise OSError(38, "nope")\r\n                          ^^^^^^^^^^^^^^^^^^^^^^^^^\r\nOSError: [Errno 38] nope\r\n\r\n======================================================================\r\nFAIL: test_fail (test_fake.T.test_fail)\r\n----------------------------------------------------------------------\r\nTraceback (most recent call last):\r\n  File "/tmp/fakedir/test_fake.py", line 4, in test_fail\r\n    def test_fail(self): self.assertEqual(1, 2)\r\n                         ^^^^^^^^^^^^^^^^^^^^^^\r\nAssertionError: 1 != 2\r\n\r\n----------------------------------------------------------------------\r\nRan 5 tests in 0.008s\r\n\r\nFAILED (failures=1, errors=1, skipped=1, expected failures=1)\r\ntest test_fake failed\r\ntest_fake failed (1 error, 1 failure)\r\n\r\n== Tests result: FAILURE ==\r\n\r\n1 test failed:\r\n    test_fake\r\n\r\nTotal duration: 106 ms\r\nTotal tests: run=5 failures=1 skipped=1\r\nTotal test files: run=1/1 failed=1\r\nResult: FAILURE\r\n'
+
+BROKEN = "ModuleNotFoundError: No module named 'nonexistent_module_xyz'\r\n\r\ntest_broken failed (uncaught exception)\r\n\r\n== Tests result: FAILURE ==\r\n\r\n1 test failed:\r\n    test_broken\r\n\r\nTotal duration: 88 ms\r\nTotal tests: run=0\r\nTotal test files: run=1/1 failed=1\r\nResult: FAILURE\r\n"
+
+SKIPPED_MODULE = "test_winreg skipped -- No module named 'winreg'\r\ntest_winreg skipped\r\n\r\n== Tests result: SUCCESS ==\r\n\r\n1 test skipped:\r\n    test_winreg\r\n\r\nTotal duration: 49 ms\r\nTotal tests: run=0\r\nTotal test files: run=1/1 skipped=1\r\nResult: SUCCESS\r\n"
+
+
+class ParseOutput(unittest.TestCase):
+    def test_each_outcome_is_counted(self):
+        r = cs.parse_output("test_fake", MIXED)
+        self.assertEqual((r.state, r.ran, r.failures, r.errors, r.skipped, r.expected_failures),
+                         (cs.FAILED, 5, 1, 1, 1, 1))
+        self.assertEqual(r.passed, 2)
+        self.assertEqual(r.skip_reasons, {"requires fork": 1})
+
+    def test_a_module_that_does_not_import_fails(self):
+        r = cs.parse_output("test_broken", BROKEN)
+        self.assertEqual((r.state, r.ran, r.note), (cs.FAILED, 0, "did not import or load"))
+
+    def test_a_module_skipped_whole(self):
+        r = cs.parse_output("test_winreg", SKIPPED_MODULE)
+        self.assertEqual((r.state, r.ran, r.note), (cs.SKIPPED, 0, "No module named 'winreg'"))
+
+    def test_success(self):
+        out = "Ran 30 tests in 0.022s\r\n\r\nOK (skipped=2)\r\n\r\n== Tests result: SUCCESS ==\r\n"
+        r = cs.parse_output("test_bool", out)
+        self.assertEqual((r.state, r.ran, r.skipped, r.passed), (cs.PASSED, 30, 2, 28))
+
+    def test_no_verdict_is_no_result(self):
+        r = cs.parse_output("test_x", "Ran 3 tests in 1s\r\n")
+        self.assertEqual(r.state, cs.NO_RESULT)
+
+
+class Tables(unittest.TestCase):
+    def test_markdown_has_a_row_per_module_and_a_total(self):
+        results = [cs.parse_output("test_fake", MIXED), cs.ModuleResult("test_os", cs.TIMEOUT)]
+        table = cs.markdown_table(results).splitlines()
+        self.assertEqual(len(table), 2 + 3)
+        self.assertIn("| test_fake | 5 | 2 | 1 | 1 | 1 | failed |", table[2])
+        self.assertIn("| test_os | 0 | 0 | 0 | 0 | 0 | timeout |", table[3])
+        self.assertTrue(table[4].startswith("| total | 5 | 2 |"))
+
+    def test_skip_reasons_are_summed_across_modules(self):
+        a = cs.ModuleResult("a", cs.PASSED, skip_reasons={"requires fork": 2})
+        b = cs.ModuleResult("b", cs.PASSED, skip_reasons={"requires fork": 1, "x": 5})
+        rows = cs.skip_table([a, b]).splitlines()
+        self.assertEqual(rows[2], "| 5 | x | b |")
+        self.assertEqual(rows[3], "| 3 | requires fork | a, b |")
+
+
+class ModuleList(unittest.TestCase):
+    def test_comments_and_blank_lines_are_ignored(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("# builtins\ntest_bool\n\ntest_int  # ints\n")
+        try:
+            self.assertEqual(cs.read_modules(f.name), ["test_bool", "test_int"])
+        finally:
+            os.unlink(f.name)
+
+    def test_the_suite_list_names_at_least_90_modules_once(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        names = cs.read_modules(os.path.join(here, "..", "tests", "target", "cpython_modules.txt"))
+        self.assertGreaterEqual(len(names), 90)
+        self.assertEqual(len(names), len(set(names)))
+
+
+if __name__ == "__main__":
+    unittest.main()
