@@ -123,6 +123,25 @@ def evaluate(conditions, cpp, topdir):
     return {int(m) for m in re.findall(r"PYRS_TRUE_(\d+)", res.stdout)}
 
 
+def float_words_bigendian(cpp, topdir):
+    """configure's answer for the order of a double's words: "yes", "no", or
+    None when the compiler does not say.  configure finds it by linking a
+    program and searching the binary, which a bare cross compiler cannot
+    link; without an answer CPython has no correctly rounded float <->
+    string conversion of its own and falls back to the C library's printf
+    and strtod (sys.float_repr_style 'legacy': on NuttX repr(2 ** 0.5) lost
+    four digits and -0.0 its sign).  GCC and clang define
+    __FLOAT_WORD_ORDER__."""
+    known = "defined(__FLOAT_WORD_ORDER__) && __FLOAT_WORD_ORDER__ == "
+    true = evaluate([known + "__ORDER_BIG_ENDIAN__", known + "__ORDER_LITTLE_ENDIAN__"],
+                    cpp, topdir)
+    if 0 in true:
+        return "yes"
+    if 1 in true:
+        return "no"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--topdir", required=True)
@@ -149,6 +168,10 @@ def main():
            "# configuration in %s; do not edit." % args.topdir, ""]
     for var, value, why in FIXED:
         out.append("%s=%s  # %s" % (var, shlex.quote(value), why))
+    order = float_words_bigendian(args.cpp, args.topdir)
+    if order is not None:
+        out.append("ax_cv_c_float_words_bigendian=%s  # from the compiler: "
+                   "CPython's own float repr" % order)
     out.append("")
     for name in funcs:
         if name in NEVER:

@@ -20,6 +20,15 @@ def test_modules(nsh):
     assert st == 0
 
 
+def test_floats_print_as_on_any_cpython(nsh):
+    """CPython's own correctly rounded float repr, not the C library's
+    printf (which lost digits and the sign of -0.0)."""
+    out, st = nsh.python('-c "import sys; print(sys.float_repr_style, repr(2 ** 0.5), -0.0, '
+                         '1.1 + 2.2, complex(-0.0, 1), float(repr(0.1)) == 0.1)"')
+    assert has_line(out, "short 1.4142135623730951 -0.0 3.3000000000000003 (-0+1j) True"), out
+    assert st == 0
+
+
 def test_exit_status(nsh, hostfs):
     out, st = nsh.python('-c "import sys; sys.exit(0)"')
     assert (out, st) == ("", 0)
