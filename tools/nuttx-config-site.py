@@ -54,6 +54,9 @@ ALWAYS = [
 NEVER = {
     "fork1": "no such call",
     "lchmod": "the tmpfs/ROMFS/FAT file systems have no symlink modes",
+    "link": "no NuttX file system makes hard links (tmpfs answers ENOSYS); "
+            "without os.link, shutil, tarfile and the tests go their ways "
+            "for platforms without it",
     "sigaltstack": "no alternate signal stacks",
     "mmap": "only anonymous/ROM mappings; the mmap module would mislead",
     "sendfile": "needs a socket source; os.sendfile is not useful here",
