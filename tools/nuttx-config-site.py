@@ -15,8 +15,10 @@ export, each with the preprocessor condition under which it is built
 by the cross preprocessor against the configured include/nuttx/config.h,
 so the answers follow the NuttX configuration, not a fixed list.  A few
 functions NuttX always provides but does not list are added (ALWAYS), and
-a few listed ones are forced off because CPython's use of them does not
-fit NuttX (NEVER).  Extra settings that are not function probes follow.
+a few are forced off because CPython's use of them does not fit NuttX
+(NEVER, also when configure probes them by compiling only).  Extra
+settings that are not function probes follow, and the order of a double's
+words, from the compiler.
 
 Usage: nuttx-config-site.py --topdir NUTTX --configure-ac FILE
                             --cpp "CC -E FLAGS..." --out FILE
@@ -177,11 +179,13 @@ def main():
                    "CPython's own float repr" % order)
     out.append("")
     for name in funcs:
-        if name in NEVER:
-            out.append("ac_cv_func_%s=no  # %s" % (name, NEVER[name]))
-        else:
+        if name not in NEVER:
             out.append("ac_cv_func_%s=%s" %
                        (name, "yes" if name in present else "no"))
+    # Also the ones configure probes by compiling only (PY_CHECK_FUNC),
+    # which the headers would answer "yes".
+    for name, why in NEVER.items():
+        out.append("ac_cv_func_%s=no  # %s" % (name, why))
     if args.set:
         out += ["", "# Settings from the NuttX configuration (Makefile)"]
         for item in args.set:
