@@ -89,6 +89,56 @@ def parse_output(module, output):
     return result
 
 
+# Why a test was skipped, from its reason (first match), and whether that
+# is a feature NuttX or the board lacks (or a test for another platform,
+# or one CPython's own offline runs leave out): those skips leave the pass
+# rate's denominator. Any other skip (a module this build leaves out, a
+# third-party tool) counts as not passed.
+SKIP_CAUSES = [
+    (r"windows|win32|\bnt specific|macos|mac os|android|emscripten|linux only|"
+     r"proactor|code pages|junction|ntfs|altsep|pathext|\*nix buildbots",
+     "a test for another platform", True),
+    (r"resource '(cpu|network|urlfetch|gui|audio|largefile|tzdata|walltime)'|"
+     r"'(cpu|network|urlfetch|gui|audio|largefile|tzdata|walltime)' resource",
+     "a resource CPython's offline runs leave out", True),
+    (r"not enough memory|no enough memory", "more memory than the board has", True),
+    (r"fork|spawn|subprocess|pidfd|shell|pty|tar command|zip command|unzip command|"
+     r"requires (ifconfig|ip|arp|netstat|lanscan)$", "no processes on NuttX", True),
+    (r"symlink|symbolic link|readlink", "no symbolic links in NuttX's file systems", True),
+    (r"chmod|read-only|chflags|s_isgid|cap_dac_override", "no file modes on NuttX", True),
+    (r"sendfile|splice|copy_file_range|getrandom|extended attribute|affinity|sendmsg|"
+     r"terminal size|/dev/stdin|/dev/fd|kqueue|devpoll|os\.random", "a system call NuttX lacks", True),
+    (r"\bpwd\b|\bgrp\b|getpwall|homedir", "no user database on NuttX", True),
+    (r"locale|tzset|timezone|zoneinfo|datebase", "no locales or time zone data on NuttX", True),
+    (r"32-bit|64bit|int_max", "a 32-bit board", True),
+    (r"debug build|gettotalrefcount|py_stats|getobjects|ndebug|gil is disabled|-bb option|"
+     r"pure python|fast c implementation|not relevant in pure|not appropriate for subclasses",
+     "a test for another build of CPython", True),
+    (r"docstrings", "built without docstrings (size)", False),
+    (r"bz2|lzma|ssl|openssl|_hashlib|_sha256|_uuid|uuid_generate|_ctypes|_multiprocessing|"
+     r"resource module|'resource'|_testsinglephase|generate_time_safe",
+     "a module this build leaves out", False),
+    (r"hypothesis|pyfakefs", "a third-party package not installed", False),
+]
+
+
+def skip_cause(reason):
+    """(cause, excluded) for a skip reason."""
+    for pattern, cause, excluded in SKIP_CAUSES:
+        if re.search(pattern, reason, re.I):
+            return cause, excluded
+    return "other", False
+
+
+def pass_rate(results):
+    """passed / (ran - skips for features NuttX or the board lacks)."""
+    t = totals(results)
+    excluded = sum(n for r in results for reason, n in r.skip_reasons.items()
+                   if skip_cause(reason)[1])
+    base = t.ran - excluded
+    return t.passed / base if base > 0 else 0.0
+
+
 def command(module):
     return f"python -m test -v {module}"
 
@@ -126,14 +176,27 @@ def markdown_table(results):
 
 
 def skip_table(results):
-    """Skip reasons over all modules, most frequent first."""
+    """Skip reasons over all modules, most frequent first, with their cause."""
     reasons = {}
     for r in results:
         for reason, n in r.skip_reasons.items():
             reasons.setdefault(reason, [0, set()])
             reasons[reason][0] += n
             reasons[reason][1].add(r.module)
-    rows = ["| skips | reason | modules |", "| ---: | --- | --- |"]
+    rows = ["| skips | reason | cause | left out of the rate | modules |",
+            "| ---: | --- | --- | --- | --- |"]
     for reason, (n, modules) in sorted(reasons.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        rows.append(f"| {n} | {reason} | {', '.join(sorted(modules))} |")
+        cause, excluded = skip_cause(reason)
+        rows.append(f"| {n} | {reason.replace('|', '/')} | {cause} | {'yes' if excluded else 'no'} | "
+                    f"{', '.join(sorted(modules))} |")
     return "\n".join(rows)
+
+
+def summary(results):
+    """One paragraph: totals, modules that hang or crash, the pass rate."""
+    t = totals(results)
+    bad = [f"{r.module} ({r.state})" for r in results if r.state in (CRASH, TIMEOUT)]
+    return (f"{len(results)} modules: {t.ran} tests ran, {t.passed} passed, {t.failures} failed, "
+            f"{t.errors} errors, {t.skipped} skipped; hung or crashed: {', '.join(bad) or 'none'}; "
+            f"pass rate {100 * pass_rate(results):.1f} % (passed / (ran - skips for features "
+            f"NuttX or the board lacks)).")

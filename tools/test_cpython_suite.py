@@ -55,8 +55,33 @@ class Tables(unittest.TestCase):
         a = cs.ModuleResult("a", cs.PASSED, skip_reasons={"requires fork": 2})
         b = cs.ModuleResult("b", cs.PASSED, skip_reasons={"requires fork": 1, "x": 5})
         rows = cs.skip_table([a, b]).splitlines()
-        self.assertEqual(rows[2], "| 5 | x | b |")
-        self.assertEqual(rows[3], "| 3 | requires fork | a, b |")
+        self.assertEqual(rows[2], "| 5 | x | other | no | b |")
+        self.assertEqual(rows[3], "| 3 | requires fork | no processes on NuttX | yes | a, b |")
+
+
+class PassRate(unittest.TestCase):
+    def test_causes(self):
+        for reason, cause, excluded in [
+            ("requires Windows", "a test for another platform", True),
+            ("Use of the 'urlfetch' resource not enabled", "a resource CPython's offline runs leave out", True),
+            ("requires working os.fork()", "no processes on NuttX", True),
+            ("requires subprocess support", "no processes on NuttX", True),
+            ("Requires functional symlink implementation", "no symbolic links in NuttX's file systems", True),
+            ("requires working os.chmod()", "no file modes on NuttX", True),
+            ("not enough memory: 2.0G minimum needed", "more memory than the board has", True),
+            ("requires bz2", "a module this build leaves out", False),
+            ("test requires docstrings", "built without docstrings (size)", False),
+            ("a reason nobody wrote down", "other", False),
+        ]:
+            self.assertEqual(cs.skip_cause(reason), (cause, excluded), reason)
+
+    def test_rate_leaves_out_only_skips_for_what_nuttx_lacks(self):
+        r = cs.ModuleResult("m", cs.FAILED, ran=100, failures=5, skipped=15,
+                            skip_reasons={"requires working os.fork()": 10, "requires bz2": 5})
+        # passed = 100 - 5 - 15 = 80; denominator = 100 - 10
+        self.assertAlmostEqual(cs.pass_rate([r]), 80 / 90)
+        self.assertIn("pass rate 88.9 %", cs.summary([r]))
+        self.assertIn("hung or crashed: none", cs.summary([r]))
 
 
 class ModuleList(unittest.TestCase):
