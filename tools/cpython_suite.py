@@ -41,6 +41,8 @@ class ModuleResult:
     skipped: int = 0
     expected_failures: int = 0
     skip_reasons: dict = field(default_factory=dict)
+    # The last line of each failure's or error's traceback, with counts.
+    failure_lines: dict = field(default_factory=dict)
     note: str = ""
 
     @property
@@ -60,6 +62,26 @@ def _summary_counts(text):
     return counts
 
 
+def failure_lines(output):
+    """The exception line that ends each FAIL/ERROR report of unittest, with
+    numbers and temporary names made alike so that the same cause counts
+    once."""
+    lines = []
+    text = output.replace("\r", "")
+    for block in re.split(r"^={70}\n", text, flags=re.M)[1:]:
+        if not re.match(r"(FAIL|ERROR): ", block):
+            continue
+        body = block.split("-" * 70 + "\n", 1)[-1].split("\n" + "-" * 70, 1)[0]
+        last = ""
+        for line in body.splitlines():
+            if line and not line[0].isspace() and not line.startswith("Traceback"):
+                last = line
+                break
+        last = re.sub(r"@test_\d+_tmp\S*|tmp[a-z0-9_]{8}|0x[0-9a-f]+|\d+", "N", last)
+        lines.append(last[:120] or "(no exception line)")
+    return lines
+
+
 def parse_output(module, output):
     """A ModuleResult from what `python -m test -v MODULE` printed."""
     result = ModuleResult(module, NO_RESULT)
@@ -72,6 +94,8 @@ def parse_output(module, output):
         result.expected_failures += c.get("expected failures", 0)
     for _, reason in TEST_SKIPPED_RE.findall(output):
         result.skip_reasons[reason] = result.skip_reasons.get(reason, 0) + 1
+    for line in failure_lines(output):
+        result.failure_lines[line] = result.failure_lines.get(line, 0) + 1
     skipped_module = MODULE_SKIPPED_RE.search(output)
     verdict = RESULT_RE.search(output)
     if skipped_module and result.ran == 0:
@@ -147,6 +171,42 @@ def pass_rate(results):
     return t.passed / base if base > 0 else 0.0
 
 
+MARK_RE = re.compile(r"^=== test \S*test_cpython_module\[(\w+)\] ===$", re.M)
+PANIC_RE = re.compile(r"riscv_exception: EXCEPTION|PANIC!!!|up_assert|Assertion failed")
+
+
+def results_from_log(text):
+    """ModuleResults from a console log the runner wrote (--console-log): a
+    module whose part has no regrtest verdict crashed (a panic dump) or
+    timed out."""
+    marks = list(MARK_RE.finditer(text))
+    results = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        part = text[m.end():end]
+        r = parse_output(m.group(1), part)
+        if r.state == NO_RESULT:
+            r.state = CRASH if PANIC_RE.search(part) else TIMEOUT
+        results.append(r)
+    return results
+
+
+def report(results):
+    """The whole report: summary, per-module table, skips, failures."""
+    return (summary(results) + "\n\n" + markdown_table(results)
+            + "\n\nSkip reasons:\n\n" + skip_table(results)
+            + "\n\nFailures and errors:\n\n" + failure_table(results) + "\n")
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: cpython_suite.py CONSOLE_LOG  (the report of a run, from its --console-log)")
+        return 2
+    with open(argv[1], encoding="utf-8", errors="replace") as f:
+        print(report(results_from_log(f.read())), end="")
+    return 0
+
+
 def command(module):
     return f"python -m test -v {module}"
 
@@ -200,6 +260,21 @@ def skip_table(results):
     return "\n".join(rows)
 
 
+def failure_table(results):
+    """Failures and errors over all modules by the exception they ended in,
+    most frequent first."""
+    lines = {}
+    for r in results:
+        for line, n in r.failure_lines.items():
+            lines.setdefault(line, [0, set()])
+            lines[line][0] += n
+            lines[line][1].add(r.module)
+    rows = ["| failures and errors | exception | modules |", "| ---: | --- | --- |"]
+    for line, (n, modules) in sorted(lines.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        rows.append(f"| {n} | {line.replace('|', '/')} | {', '.join(sorted(modules))} |")
+    return "\n".join(rows)
+
+
 def summary(results):
     """One paragraph: totals, modules that hang or crash, the pass rate."""
     t = totals(results)
@@ -208,3 +283,8 @@ def summary(results):
             f"{t.errors} errors, {t.skipped} skipped; hung or crashed: {', '.join(bad) or 'none'}; "
             f"pass rate {100 * pass_rate(results):.1f} % (passed / (ran - skips for features "
             f"NuttX or the board lacks)).")
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv))

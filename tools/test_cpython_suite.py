@@ -23,6 +23,10 @@ class ParseOutput(unittest.TestCase):
                          (cs.FAILED, 5, 1, 1, 1, 1))
         self.assertEqual(r.passed, 2)
         self.assertEqual(r.skip_reasons, {"requires fork": 1})
+        self.assertEqual(r.failure_lines, {"OSError: [Errno N] nope": 1, "AssertionError: N != N": 1})
+        table = cs.failure_table([r]).splitlines()
+        self.assertEqual(table[2:], ["| 1 | AssertionError: N != N | test_fake |",
+                                     "| 1 | OSError: [Errno N] nope | test_fake |"])
 
     def test_a_module_that_does_not_import_fails(self):
         r = cs.parse_output("test_broken", BROKEN)
@@ -82,6 +86,19 @@ class PassRate(unittest.TestCase):
         self.assertAlmostEqual(cs.pass_rate([r]), 80 / 90)
         self.assertIn("pass rate 88.9 %", cs.summary([r]))
         self.assertIn("hung or crashed: none", cs.summary([r]))
+
+
+class ConsoleLog(unittest.TestCase):
+    def test_each_module_part_is_read_and_the_silent_ones_judged(self):
+        log = ("=== test test_cpython_suite.py::test_cpython_module[test_fake] ===\n" + MIXED
+               + "\n=== test test_cpython_suite.py::test_cpython_module[test_hang] ===\n"
+               + "test_x (t.T.test_x) ... \n"
+               + "=== test test_cpython_suite.py::test_cpython_module[test_boom] ===\n"
+               + "riscv_exception: EXCEPTION: Load access fault.\n")
+        results = cs.results_from_log(log)
+        self.assertEqual([(r.module, r.state) for r in results],
+                         [("test_fake", cs.FAILED), ("test_hang", cs.TIMEOUT), ("test_boom", cs.CRASH)])
+        self.assertIn("hung or crashed: test_hang (timeout), test_boom (crash)", cs.report(results))
 
 
 class ModuleList(unittest.TestCase):

@@ -311,8 +311,7 @@ def pytest_terminal_summary(terminalreporter, config):
     results = getattr(config, "cpython_results", None)
     if not results:
         return
-    text = (cpython_suite.summary(results) + "\n\n" + cpython_suite.markdown_table(results)
-            + "\n\nSkip reasons:\n\n" + cpython_suite.skip_table(results) + "\n")
+    text = cpython_suite.report(results)
     terminalreporter.write_sep("=", "CPython's tests on the board")
     terminalreporter.write(text)
     path = config.getoption("--cpython-report")
