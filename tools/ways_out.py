@@ -40,7 +40,7 @@ WAYS_OUT = [
     WayOut("os._exit(3)", '-c "import os; os._exit(3)"', 1),
     WayOut("kill -2", LOOP, None, r"KeyboardInterrupt", kill=2),
     WayOut("kill -9", LOOP, None, kill=9),
-    WayOut("MemoryError", '-c "b = bytearray(64*1024*1024)"', 1, r"MemoryError"),
+    WayOut("MemoryError", '-c "b = bytearray(2**30)"', 1, r"MemoryError"),
     WayOut("RecursionError in Python", '-c "f = lambda: f(); f()"', 1, r"RecursionError"),
     WayOut("RecursionError in C",
            "-c \"x = []; exec('for i in range(100000): x = [x]'); repr(x)\"", 1, r"RecursionError"),
