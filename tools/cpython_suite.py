@@ -243,35 +243,36 @@ def markdown_table(results):
     return "\n".join(rows)
 
 
+def _summed(results, counts_of):
+    """(key, count, modules) over all modules for the per-module counts
+    `counts_of(result)` gives, most frequent first."""
+    summed = {}
+    for r in results:
+        for key, n in counts_of(r).items():
+            entry = summed.setdefault(key, [0, set()])
+            entry[0] += n
+            entry[1].add(r.module)
+    return sorted(((k, n, ", ".join(sorted(m))) for k, (n, m) in summed.items()),
+                  key=lambda row: (-row[1], row[0]))
+
+
 def skip_table(results):
     """Skip reasons over all modules, most frequent first, with their cause."""
-    reasons = {}
-    for r in results:
-        for reason, n in r.skip_reasons.items():
-            reasons.setdefault(reason, [0, set()])
-            reasons[reason][0] += n
-            reasons[reason][1].add(r.module)
     rows = ["| skips | reason | cause | left out of the rate | modules |",
             "| ---: | --- | --- | --- | --- |"]
-    for reason, (n, modules) in sorted(reasons.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    for reason, n, modules in _summed(results, lambda r: r.skip_reasons):
         cause, excluded = skip_cause(reason)
         rows.append(f"| {n} | {reason.replace('|', '/')} | {cause} | {'yes' if excluded else 'no'} | "
-                    f"{', '.join(sorted(modules))} |")
+                    f"{modules} |")
     return "\n".join(rows)
 
 
 def failure_table(results):
     """Failures and errors over all modules by the exception they ended in,
     most frequent first."""
-    lines = {}
-    for r in results:
-        for line, n in r.failure_lines.items():
-            lines.setdefault(line, [0, set()])
-            lines[line][0] += n
-            lines[line][1].add(r.module)
     rows = ["| failures and errors | exception | modules |", "| ---: | --- | --- |"]
-    for line, (n, modules) in sorted(lines.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        rows.append(f"| {n} | {line.replace('|', '/')} | {', '.join(sorted(modules))} |")
+    for line, n, modules in _summed(results, lambda r: r.failure_lines):
+        rows.append(f"| {n} | {line.replace('|', '/')} | {modules} |")
     return "\n".join(rows)
 
 
