@@ -269,7 +269,13 @@ def nsh(board, firmware):
     return Nsh(board, firmware)
 
 
+# Scripts kept as files (host/), copied with HOST_FILES.
+HOST_SCRIPTS = pathlib.Path(__file__).parent / "host"
+
+
 def make_host_dir(path):
+    for script in HOST_SCRIPTS.iterdir():
+        shutil.copy(script, path / script.name)
     for name, text in HOST_FILES.items():
         p = path / name
         p.parent.mkdir(parents=True, exist_ok=True)

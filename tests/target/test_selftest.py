@@ -10,6 +10,7 @@ import pytest
 from conftest import HOST_FILES, PATHS_SCRIPT, make_host_dir
 from test_paths import expected_lines
 from test_scripts import JSON_PRETTY
+from test_sockets import SOCKETS_EXPECTED
 
 
 def test_host_files(tmp_path):
@@ -29,3 +30,12 @@ def test_paths_script_expectations_are_cpythons(tmp_path):
     out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
                          text=True, check=True).stdout
     assert out.splitlines() == expected_lines()
+
+
+def test_sockets_script_expectations_are_cpythons(tmp_path):
+    """host/sockets.py on the host's CPython prints what test_sockets
+    expects of the board."""
+    make_host_dir(tmp_path)
+    out = subprocess.run([sys.executable, str(tmp_path / "sockets.py")], capture_output=True,
+                         text=True, check=True, timeout=120).stdout
+    assert out.splitlines() == SOCKETS_EXPECTED
