@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Files as programs use them, on each writable file system: paths with "."
 and "..", listing the working directory, and shutil's copies, which also
-copy mode and times (tmpfs has neither)."""
+copy mode and times (tmpfs has neither); and the errors the read-only image
+gives."""
 
 import pytest
 
@@ -47,3 +48,24 @@ def test_dots_in_the_image(nsh, firmware):
                          f"sorted(os.listdir('{lib}')), os.path.isfile('{lib}/json/../os.pyc'))\"")
     assert has_line(out, "True True"), out
     assert st == 0
+
+
+READ_ONLY_EXPECTED = [
+    "remove missing = 'FileNotFoundError'",
+    "rmdir missing = 'FileNotFoundError'",
+    "mkdir existing = 'FileExistsError'",
+    "makedirs exist_ok = 'ok'",
+    "Path.mkdir exist_ok = 'ok'",
+    "remove existing = 'EROFS'",
+    "rename existing = 'EROFS'",
+    "mkdir new = 'EROFS'",
+]
+
+
+def test_image_answers_as_a_read_only_file_system(nsh, firmware, hostfs):
+    """NuttX's ROMFS answers ENOSYS to all of these (patch 0018)."""
+    existing = firmware.mountpoint + "/python3.13/os.pyc"
+    out, st = nsh.python(f"{hostfs}/read_only.py {firmware.mountpoint} {existing}")
+    missing = [line for line in READ_ONLY_EXPECTED if not has_line(out, line)]
+    assert not missing, f"missing {missing} in:\n{out}"
+    assert st == 0, out
