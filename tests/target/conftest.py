@@ -101,6 +101,17 @@ shutil.copy("a.txt", "b.txt")
 checks["shutil.copy"] = open("b.txt").read()
 shutil.copy2("a.txt", "c.txt")
 checks["shutil.copy2"] = open("c.txt").read()
+with open("b.txt", "w") as f:
+    f.write("old")
+shutil.copy("a.txt", "b.txt")
+checks["shutil.copy over a file"] = open("b.txt").read()
+checks["samefile(a.txt, b.txt)"] = os.path.samefile("a.txt", "b.txt")
+checks["samefile(a.txt, sub/../a.txt)"] = os.path.samefile("a.txt", os.path.join(work, "sub/../a.txt"))
+fd = os.open("a.txt", os.O_RDONLY)
+checks["fstat, stat and DirEntry agree"] = (
+    os.fstat(fd).st_ino == os.stat("a.txt").st_ino
+    == next(e for e in os.scandir(".") if e.name == "a.txt").inode())
+os.close(fd)
 os.chmod("a.txt", 0o600)
 os.utime("a.txt", (1, 2))
 checks["chmod, utime"] = "ok"

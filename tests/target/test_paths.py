@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Files as programs use them, on each writable file system: paths with "."
-and "..", listing the working directory, and shutil's copies, which also
-copy mode and times (tmpfs has neither); and the errors the read-only image
+and "..", listing the working directory, shutil's copies, which also copy
+mode and times (tmpfs has neither), and telling two files apart (NuttX
+gives every file st_ino 0); and the errors the read-only image
 gives."""
 
 import pytest
@@ -23,6 +24,10 @@ PATHS_EXPECTED = {
     "cwd after chdir(..)": True,
     "shutil.copy": "data",
     "shutil.copy2": "data",
+    "shutil.copy over a file": "data",
+    "samefile(a.txt, b.txt)": False,
+    "samefile(a.txt, sub/../a.txt)": True,
+    "fstat, stat and DirEntry agree": True,
     "chmod, utime": "ok",
     "rmtree": False,
 }
