@@ -63,13 +63,14 @@ def _summary_counts(text):
 
 
 def failure_lines(output):
-    """The exception line that ends each FAIL/ERROR report of unittest, with
-    numbers and temporary names made alike so that the same cause counts
-    once."""
+    """"test_name: exception line" for each FAIL/ERROR report of unittest,
+    the line being the exception that ends the report, with numbers and
+    temporary names made alike."""
     lines = []
     text = output.replace("\r", "")
     for block in re.split(r"^={70}\n", text, flags=re.M)[1:]:
-        if not re.match(r"(FAIL|ERROR): ", block):
+        test = re.match(r"(?:FAIL|ERROR): (\w+)", block)
+        if not test:
             continue
         body = block.split("-" * 70 + "\n", 1)[-1].split("\n" + "-" * 70, 1)[0]
         last = ""
@@ -78,7 +79,7 @@ def failure_lines(output):
                 last = line
                 break
         last = re.sub(r"@test_\d+_tmp\S*|tmp[a-z0-9_]{8}|0x[0-9a-f]+|\d+", "N", last)
-        lines.append(last[:120] or "(no exception line)")
+        lines.append(f"{test.group(1)}: {last[:120] or '(no exception line)'}")
     return lines
 
 
@@ -162,6 +163,44 @@ def skip_cause(reason):
         if re.search(pattern, reason, re.I):
             return cause, excluded
     return "other", False
+
+
+# Why a test failed or errored, from "test_name: exception line" (first
+# match; docs/conformance.md tells each cause at length). A failure no
+# pattern names is "not analysed".
+FAILURE_CAUSES = [
+    (r"LookupError: unknown encoding", "CJK codecs left out of this build (size)"),
+    (r"ZIP does not support timestamps|test_utime|test_touch_common|mtime|: N\.N != N\.N",
+     "tmpfs keeps no file times (every mtime is 1970)"),
+    (r"_named_pipe|test_is_fifo_true|test_fifo", "NuttX makes FIFOs only in its pseudo file "
+     "system, not in tmpfs (mkfifo: FileExistsError)"),
+    (r"test_mode|test_mkdir_parents|test_open_mode", "no file modes on tmpfs"),
+    (r"test_timerfd", "NuttX's timers count in system ticks (10 ms) and accept negative times"),
+    (r"fromtimestamp|test_(insane|negative|timestamp)|must be in N\.\.N|year N is out of range",
+     "NuttX's gmtime()/localtime() give negative fields for times before 1970 "
+     "(docs/conformance.md)"),
+    (r"test_(strftime|localtime|ctime|asctime|.*tz|.*zone)|%Z|UTC|offset-naive",
+     "no time zone data on NuttX"),
+    (r"test_log2|test_mtestfile|test_testfile|: AssertionError: .*ulp", "the board's libm (newlib) "
+     "differs in the last bits"),
+    (r"MemoryError|test_lru_recursion|test_recursion_limit|Cannot allocate",
+     "memory or C stack beyond what the board gives a Python task"),
+    (r"Invalid cross-device link|other_fs|move_.*special", "rename() across file systems: EXDEV"),
+    (r"test_getcwd_long_path|Device or resource busy", "NuttX refuses to remove a directory "
+     "that is open or the working directory (EBUSY)"),
+    (r"test_compressoptions|test_keywords|Invalid initialization option",
+     "NuttX's zlib is built with a smaller memLevel (LIB_ZLIB_MAX_MEM_LEVEL)"),
+    (r"test_exit_exception_traceback|test_linecache|test_clearcache|test_getline|test_memoryerror",
+     "the image holds the standard library as .pyc: no source lines in tracebacks"),
+]
+
+
+def failure_cause(key):
+    """The cause of a failure or error, from "test_name: exception line"."""
+    for pattern, cause in FAILURE_CAUSES:
+        if re.search(pattern, key, re.I):
+            return cause
+    return "not analysed"
 
 
 def pass_rate(results):
@@ -270,11 +309,18 @@ def skip_table(results):
 
 
 def failure_table(results):
-    """Failures and errors over all modules by the exception they ended in,
-    most frequent first."""
-    rows = ["| failures and errors | exception | modules |", "| ---: | --- | --- |"]
-    for line, n, modules in _summed(results, lambda r: r.failure_lines):
-        rows.append(f"| {n} | {line.replace('|', '/')} | {modules} |")
+    """Failures and errors over all modules by cause, most frequent first,
+    with the exceptions they ended in."""
+    by_cause = {}
+    for key, n, modules in _summed(results, lambda r: r.failure_lines):
+        entry = by_cause.setdefault(failure_cause(key), [0, set(), set()])
+        entry[0] += n
+        entry[1].add(key.split(": ", 1)[1])
+        entry[2].update(modules.split(", "))
+    rows = ["| failures and errors | cause | exceptions | modules |", "| ---: | --- | --- | --- |"]
+    for cause, (n, lines, modules) in sorted(by_cause.items(), key=lambda c: (-c[1][0], c[0])):
+        shown = "; ".join(sorted(lines)[:3]) + ("; ..." if len(lines) > 3 else "")
+        rows.append(f"| {n} | {cause} | {shown.replace('|', '/')} | {', '.join(sorted(modules))} |")
     return "\n".join(rows)
 
 

@@ -23,10 +23,20 @@ class ParseOutput(unittest.TestCase):
                          (cs.FAILED, 5, 1, 1, 1, 1))
         self.assertEqual(r.passed, 2)
         self.assertEqual(r.skip_reasons, {"requires fork": 1})
-        self.assertEqual(r.failure_lines, {"OSError: [Errno N] nope": 1, "AssertionError: N != N": 1})
+        self.assertEqual(r.failure_lines, {"test_error: OSError: [Errno N] nope": 1,
+                                           "test_fail: AssertionError: N != N": 1})
         table = cs.failure_table([r]).splitlines()
-        self.assertEqual(table[2:], ["| 1 | AssertionError: N != N | test_fake |",
-                                     "| 1 | OSError: [Errno N] nope | test_fake |"])
+        self.assertEqual(table[2:], ["| 2 | not analysed | AssertionError: N != N; "
+                                     "OSError: [Errno N] nope | test_fake |"])
+
+    def test_failures_are_counted_by_cause(self):
+        r = cs.ModuleResult("test_codecs", cs.FAILED, ran=3, errors=3, failure_lines={
+            "test_big5: LookupError: unknown encoding: bigN": 2,
+            "test_x: AssertionError: N != N": 1})
+        self.assertEqual(cs.failure_table([r]).splitlines()[2:], [
+            "| 2 | CJK codecs left out of this build (size) | LookupError: unknown encoding: bigN "
+            "| test_codecs |",
+            "| 1 | not analysed | AssertionError: N != N | test_codecs |"])
 
     def test_a_module_that_does_not_import_fails(self):
         r = cs.parse_output("test_broken", BROKEN)
