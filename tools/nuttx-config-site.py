@@ -52,6 +52,22 @@ ALWAYS = [
     "acosh", "asinh", "atanh", "erf", "erfc", "expm1", "log1p", "log2",
 ]
 
+# Built by NuttX's libc under a condition (its Make.defs), but missing
+# from the tables; without them asyncio's add_signal_handler() failed
+# (signal.siginterrupt) and signal, os lacked calls NuttX has.
+UNLISTED = {
+    "siginterrupt": "defined(CONFIG_ENABLE_ALL_SIGNALS)",
+    "sigwait": "!defined(CONFIG_DISABLE_ALL_SIGNALS)",
+    "pause": "!defined(CONFIG_DISABLE_ALL_SIGNALS)",
+    "killpg": "!defined(CONFIG_DISABLE_ALL_SIGNALS)",
+    "pthread_kill": "!defined(CONFIG_DISABLE_PTHREAD)",
+    "strsignal": "",
+    "fpathconf": "",
+    "faccessat": "",
+    "renameat": "",
+    "mkfifoat": "defined(CONFIG_PIPES)",
+}
+
 # Listed by NuttX, but CPython must not use them here.
 NEVER = {
     "fork1": "no such call",
@@ -100,7 +116,8 @@ def probed_functions(configure_ac):
 
 
 def nuttx_table(topdir):
-    """name -> list of preprocessor conditions ("" = always built)."""
+    """name -> list of preprocessor conditions ("" = always built), from
+    NuttX's tables and UNLISTED."""
     table = {}
     for rel in ("libs/libc/libc.csv", "libs/libm/libm.csv",
                 "syscall/syscall.csv"):
@@ -109,6 +126,8 @@ def nuttx_table(topdir):
             for row in csv.reader(f):
                 if len(row) >= 3 and not row[0].startswith("#"):
                     table.setdefault(row[0], []).append(row[2].strip())
+    for name, cond in UNLISTED.items():
+        table.setdefault(name, []).append(cond)
     return table
 
 

@@ -38,5 +38,42 @@ class FloatWordOrder(unittest.TestCase):
         self.assertIsNone(self.order("-U__FLOAT_WORD_ORDER__"))
 
 
+@unittest.skipIf(shutil.which("gcc") is None, "needs gcc")
+class UnlistedFunctions(unittest.TestCase):
+    """Functions NuttX builds but does not list follow its configuration."""
+
+    def setUp(self):
+        self.topdir = tempfile.mkdtemp()
+        for rel in ("include/nuttx", "libs/libc", "libs/libm", "syscall"):
+            os.makedirs(os.path.join(self.topdir, rel))
+        for rel in ("libs/libc/libc.csv", "libs/libm/libm.csv", "syscall/syscall.csv"):
+            open(os.path.join(self.topdir, rel), "w").close()
+
+    def tearDown(self):
+        shutil.rmtree(self.topdir)
+
+    def present(self, config_h):
+        with open(os.path.join(self.topdir, "include", "nuttx", "config.h"), "w") as f:
+            f.write(config_h)
+        table = config_site.nuttx_table(self.topdir)
+        names = [name for name, conds in table.items() for _ in conds]
+        conds = [cond for conds in table.values() for cond in conds]
+        true = config_site.evaluate(conds, f"gcc -E -I{self.topdir}/include", self.topdir)
+        return {names[i] for i in true}
+
+    def test_siginterrupt_with_all_signals(self):
+        self.assertIn("siginterrupt", self.present("#define CONFIG_ENABLE_ALL_SIGNALS 1\n"))
+
+    def test_no_siginterrupt_without_them(self):
+        present = self.present("")
+        self.assertNotIn("siginterrupt", present)
+        self.assertIn("sigwait", present)
+
+    def test_no_signal_calls_when_signals_are_off(self):
+        present = self.present("#define CONFIG_DISABLE_ALL_SIGNALS 1\n")
+        self.assertFalse({"sigwait", "pause", "killpg"} & present)
+        self.assertIn("renameat", present)
+
+
 if __name__ == "__main__":
     unittest.main()
