@@ -25,6 +25,10 @@ MODULE_SKIPPED_RE = re.compile(r"^(test_\w+) skipped -- (.*?)\s*$", re.M)
 # `test_x (test.test_mod.Class.test_x) ... skipped 'reason'`; a docstring
 # line may come between the name and the dots.
 TEST_SKIPPED_RE = re.compile(r"\.\.\. skipped (['\"])(.*?)\1\s*$", re.M)
+# A test's verdict in -v output: after its "... ", or alone on a line when
+# the test printed something itself.
+TEST_VERDICT_RE = re.compile(r"(?:\.\.\. |^)(ok|FAIL|ERROR|skipped (['\"]).*?\2|expected failure|"
+                             r"unexpected success)\s*$", re.M)
 
 # States of a module's run, worst first: what the table's result column says.
 CRASH, TIMEOUT, NO_RESULT, FAILED, PASSED, SKIPPED = (
@@ -99,6 +103,8 @@ def parse_output(module, output):
         result.failure_lines[line] = result.failure_lines.get(line, 0) + 1
     skipped_module = MODULE_SKIPPED_RE.search(output)
     verdict = RESULT_RE.search(output)
+    if verdict is None:
+        _add_unfinished(result, output)
     if skipped_module and result.ran == 0:
         result.state = SKIPPED
         result.note = skipped_module.group(2)
@@ -114,6 +120,25 @@ def parse_output(module, output):
     return result
 
 
+def _add_unfinished(result, output):
+    """Count the tests that ended after the last "Ran N tests" line: what a
+    module that ran out of time or crashed the board got through (unittest
+    prints no summary for them)."""
+    last_ran = None
+    for last_ran in RAN_RE.finditer(output):
+        pass
+    tail = output[last_ran.end():] if last_ran else output
+    for m in TEST_VERDICT_RE.finditer(tail):
+        verdict = m.group(1)
+        result.ran += 1
+        if verdict == "FAIL":
+            result.failures += 1
+        elif verdict == "ERROR":
+            result.errors += 1
+        elif verdict.startswith("skipped"):
+            result.skipped += 1
+
+
 # Why a test was skipped, from its reason (first match), and whether that
 # is a feature NuttX or the board lacks (or a test for another platform,
 # or one CPython's own offline runs leave out): those skips leave the pass
@@ -121,7 +146,9 @@ def parse_output(module, output):
 # third-party tool) counts as not passed.
 SKIP_CAUSES = [
     (r"docs/conformance\.md", "a NuttX bug (docs/conformance.md)", False),
-    (r"is a builtin module", "no shared libraries on NuttX (test modules built in)", True),
+    (r"is a builtin module|dynamic loading", "no shared libraries on NuttX (test modules built in)",
+     True),
+    (r"^requires os\.link$|hardlink", "no hard links in NuttX's file systems", True),
     (r"windows|win32|\bnt specific|macos|mac os|android|emscripten|linux only|"
      r"proactor|code pages|junction|ntfs|altsep|pathext|\*nix buildbots",
      "a test for another platform", True),
@@ -149,7 +176,7 @@ SKIP_CAUSES = [
      "a module this build leaves out", False),
     (r"hypothesis|pyfakefs", "a third-party package not installed", False),
     (r"i18n directory", "a file of CPython's source tree not in the image", False),
-    (r"^$|incompatible format|os\.link to be missing|os\.link\(\) is present|short float repr|"
+    (r"^$|incompatible format|case-insensitive file ?system|os\.link to be missing|os\.link\(\) is present|short float repr|"
      r"path parser is supported|no longer supported|_recursion_count|desired but not supported|"
      r"downcasting|backward compat|decimal_point|dir_fd is supported|no_value is allowed|"
      r"inner classes|text mode not available|to-do|utf-8 mode is enabled|"

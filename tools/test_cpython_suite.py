@@ -55,6 +55,19 @@ class ParseOutput(unittest.TestCase):
         r = cs.parse_output("test_x", "Ran 3 tests in 1s\r\n")
         self.assertEqual(r.state, cs.NO_RESULT)
 
+    def test_a_module_cut_short_counts_the_tests_it_finished(self):
+        # A package's finished part prints its summary; the part that ran
+        # out of time only its verdict lines, some after the test's output.
+        out = ("Ran 3 tests in 1s\r\n\r\nOK\r\n"
+               "test_a (test.t.T.test_a) ... ok\r\n"
+               "test_b (test.t.T.test_b) ... skipped 'requires fork'\r\n"
+               "test_c (test.t.T.test_c) ... Trying:\r\n    x\r\nok\r\n"
+               "test_d (test.t.T.test_d) ... FAIL\r\n"
+               "test_e (test.t.T.test_e) ... ")
+        r = cs.parse_output("test_t", out)
+        self.assertEqual((r.state, r.ran, r.skipped, r.failures, r.passed),
+                         (cs.NO_RESULT, 7, 1, 1, 5))
+
 
 class Tables(unittest.TestCase):
     def test_markdown_has_a_row_per_module_and_a_total(self):
@@ -83,6 +96,12 @@ class PassRate(unittest.TestCase):
             ("Requires functional symlink implementation", "no symbolic links in NuttX's file systems", True),
             ("requires working os.chmod()", "no file modes on NuttX", True),
             ("not enough memory: 2.0G minimum needed", "more memory than the board has", True),
+            ("requires os.link", "no hard links in NuttX's file systems", True),
+            ("Missing hardlink implementation", "no hard links in NuttX's file systems", True),
+            ("Requires dynamic loading support.",
+             "no shared libraries on NuttX (test modules built in)", True),
+            ("test requires os.link to be missing", "skipped on Linux too, or by this configuration",
+             True),
             ("requires bz2", "a module this build leaves out", False),
             ("test requires docstrings", "built without docstrings (size)", False),
             ("a reason nobody wrote down", "other", False),

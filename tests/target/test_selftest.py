@@ -10,6 +10,7 @@ import pytest
 from conftest import HOST_FILES, PATHS_SCRIPT, make_host_dir
 from test_paths import expected_lines
 from test_scripts import JSON_PRETTY
+from test_signals import SIGNALS_EXPECTED
 from test_sockets import SOCKETS_EXPECTED
 
 
@@ -39,3 +40,12 @@ def test_sockets_script_expectations_are_cpythons(tmp_path):
     out = subprocess.run([sys.executable, str(tmp_path / "sockets.py")], capture_output=True,
                          text=True, check=True, timeout=120).stdout
     assert out.splitlines() == SOCKETS_EXPECTED
+
+
+def test_signals_script_expectations_are_cpythons(tmp_path):
+    """host/signals.py on the host's CPython prints what test_signals
+    expects of the board."""
+    make_host_dir(tmp_path)
+    out = subprocess.run([sys.executable, str(tmp_path / "signals.py"), "asyncio"],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.splitlines() == SIGNALS_EXPECTED
