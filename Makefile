@@ -13,8 +13,9 @@
 #      Modules/Setup.local both generated from the NuttX configuration,
 #      and builds libpython plus its helper archives into one archive,
 #      build/lib/libpython<X.Y>.a, which Make.defs hands to the linker;
-#   4. compiles the stdlib to .pyc, stages it with the user scripts and
-#      packs a reproducible ROMFS image (tools/mkromfs.py);
+#   4. compiles the stdlib and the listed PyPI packages (verified wheels,
+#      tools/sitepackages.py) to .pyc, stages them with the user scripts
+#      and packs a reproducible ROMFS image (tools/mkromfs.py);
 #   5. embeds the image with .incbin (python_rs_romfs.S) into .rodata;
 #   6. builds the Rust launcher with cargo (section marked below).
 #
@@ -44,6 +45,9 @@ PYRS_SHA256     := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_SHA256))
 PYRS_ARCHIVE    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE))
 PYRS_SCRIPTS    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_SCRIPTS_DIR))
 PYRS_SECTORSIZE := $(CONFIG_INTERPRETERS_PYTHON_RS_SECTORSIZE)
+PYRS_PACKAGES   := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_PACKAGES))
+PYRS_WHEEL_DIR  := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_WHEEL_DIR))
+PYRS_SITE_DIR   := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_SITE_DIR))
 
 PYRS_URL ?= https://www.python.org/ftp/python/$(PYRS_VERSION)/Python-$(PYRS_VERSION).tar.xz
 
@@ -180,7 +184,12 @@ ifneq ($(CONFIG_ARCH_HAVE_FORK),y)
   # _posixsubprocess always compiles its fork() path.
   PYRS_OFF_MODULES += _posixsubprocess
 endif
-ifneq ($(CONFIG_LIBC_DLFCN),y)
+ifeq ($(CONFIG_INTERPRETERS_PYTHON_RS_CTYPES),y)
+  # libffi, cross-built here (libffi.mk); configure takes it from these
+  # variables as it takes zlib, and the library joins libpython (below).
+  include $(CURDIR)/libffi.mk
+  PYRS_FFI_ENV := LIBFFI_CFLAGS="-I$(PYRS_LIBFFI_INC)" LIBFFI_LIBS="-lffi"
+else
   PYRS_OFF_MODULES += _ctypes
   ifneq ($(CONFIG_INTERPRETERS_PYTHON_RS_STDLIB_FULL),y)
     PYRS_STDLIB_DROP += ctypes
@@ -344,11 +353,11 @@ $(PYRS_TARGET)/flags: pyrs-force
 	$(Q) mkdir -p $(PYRS_TARGET)
 	$(Q) printf '%s\n' "CC=$(CC)" "AR=$(PYRS_AR)" "CPPFLAGS=$(PYRS_CPPFLAGS)" \
 	  "CFLAGS=$(PYRS_CFLAGS)" "OPT=$(PYRS_OPT)" "HOST=$(PYRS_HOST_TRIPLET)" \
-	  "OPTS=$(PYRS_CONFIGURE_OPTS)" "ZLIB=$(PYRS_ZLIB_INC)" > $@.new
+	  "OPTS=$(PYRS_CONFIGURE_OPTS)" "ZLIB=$(PYRS_ZLIB_INC)" "FFI=$(PYRS_FFI_ENV)" > $@.new
 	$(call PYRS_REPLACE_IF_CHANGED,$@)
 
 $(PYRS_CONFIGD): $(PYRS_HOSTDONE) $(PYRS_TARGET)/config.site \
-                 $(PYRS_TARGET)/Setup.local $(PYRS_TARGET)/flags
+                 $(PYRS_TARGET)/Setup.local $(PYRS_TARGET)/flags $(PYRS_LIBFFI_LIB)
 	$(Q) rm -rf $(PYRS_TARGET)/build
 	$(Q) mkdir -p $(PYRS_TARGET)/build/Modules
 	$(Q) cp $(PYRS_TARGET)/Setup.local $(PYRS_TARGET)/build/Modules/Setup.local
@@ -358,7 +367,7 @@ $(PYRS_CONFIGD): $(PYRS_HOSTDONE) $(PYRS_TARGET)/config.site \
 	  CC="$(CC)" CPP="$(CC) -E" AR="$(PYRS_AR)" ARFLAGS="rcs" \
 	  CPPFLAGS="$(PYRS_CPPFLAGS)" CFLAGS="$(PYRS_CFLAGS)" OPT="$(PYRS_OPT)" \
 	  LDFLAGS="-nostdlib" \
-	  ZLIB_CFLAGS="-I$(PYRS_ZLIB_INC)" ZLIB_LIBS="-lz" \
+	  ZLIB_CFLAGS="-I$(PYRS_ZLIB_INC)" ZLIB_LIBS="-lz" $(PYRS_FFI_ENV) \
 	  $(PYRS_SRC)/configure --host=$(PYRS_HOST_TRIPLET) \
 	  --build=$$($(PYRS_SRC)/config.guess) $(PYRS_CONFIGURE_OPTS) \
 	  > $(PYRS_TARGET)/configure.log 2>&1 || { \
@@ -370,11 +379,11 @@ PYRS_HEAP_CALLS := malloc calloc realloc free
 
 # Everything the NuttX link needs from the CPython build, as one archive so
 # Make.defs can name a single library. It holds one object, a partial link
-# of libpython and the helper archives of its modules (libpython.ld): their
+# of libpython, the helper archives of its modules and libffi (libpython.ld): their
 # writable data in one section each, bounded by pyrs_python_data_start/_end
 # and pyrs_python_bss_start/_end, which the launcher restores before every
 # run, and their heap calls renamed to pyrs_python_<call>.
-$(PYRS_LIB): $(PYRS_CONFIGD) $(CURDIR)/libpython.ld
+$(PYRS_LIB): $(PYRS_CONFIGD) $(CURDIR)/libpython.ld $(PYRS_LIBFFI_LIB)
 	@echo "python-rs: building libpython$(PYRS_SERIES).a"
 	+$(Q) $(PYRS_SUBMAKE) $(PYRS_TARGET)/build libpython$(PYRS_SERIES).a pybuilddir.txt \
 	  > $(PYRS_TARGET)/build.log 2>&1 || { \
@@ -385,7 +394,7 @@ $(PYRS_LIB): $(PYRS_CONFIGD) $(CURDIR)/libpython.ld
 	$(Q) cd $(PYRS_TARGET)/build && { \
 	  echo "CREATE $(PYRS_TARGET)/all.a"; \
 	  echo "ADDLIB libpython$(PYRS_SERIES).a"; \
-	  for a in $$(find Modules -name '*.a' | LC_ALL=C sort); do \
+	  for a in $$(find Modules -name '*.a' | LC_ALL=C sort) $(PYRS_LIBFFI_LIB); do \
 	    echo "ADDLIB $$a"; done; \
 	  echo "SAVE"; echo "END"; } | $(PYRS_AR) -M
 	$(Q) $(CC) $(PYRS_CFLAGS) -nostdlib -r -Wl,-T,$(CURDIR)/libpython.ld \
@@ -417,7 +426,8 @@ PYRS_STDLIB_STAGE := $(PYRS_STAGE)/python$(PYRS_SERIES)
 # with deliberately broken syntax or encoding stay as they are (-x), as in
 # CPython's own install.
 $(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
-               $(PYRS_DOTCONFIG) \
+               $(PYRS_DOTCONFIG) $(CURDIR)/tools/sitepackages.py \
+               $(if $(PYRS_WHEEL_DIR),$(wildcard $(PYRS_WHEEL_DIR)/*.whl)) \
                $(if $(PYRS_SCRIPTS),$(shell find $(PYRS_SCRIPTS) 2>/dev/null))
 	$(Q) rm -rf $(PYRS_STAGE)
 	$(Q) mkdir -p $(PYRS_STDLIB_STAGE)
@@ -436,6 +446,11 @@ $(PYRS_IMAGE): $(PYRS_LIB) $(CURDIR)/tools/mkromfs.py $(CURDIR)/Makefile \
 	      -e 's|$(TOPDIR)|/nuttx|g' -e 's|$(APPDIR)|/apps|g' \
 	      "$$f" > $(PYRS_STDLIB_STAGE)/$$(basename "$$f"); \
 	done
+	$(Q) $(PYRS_HOSTPY) $(CURDIR)/tools/sitepackages.py \
+	  --dest $(PYRS_STDLIB_STAGE)/site-packages --packages "$(PYRS_PACKAGES)" \
+	  $(if $(PYRS_WHEEL_DIR),--wheel-dir "$(PYRS_WHEEL_DIR)",--download-dir $(PYRS_DLDIR)/wheels) \
+	  $(if $(filter y,$(CONFIG_INTERPRETERS_PYTHON_RS_CTYPES)),,--no-ctypes) \
+	  --site-dir "$(PYRS_SITE_DIR)"
 	$(Q) find $(PYRS_SRC)/Lib -name __pycache__ -prune -exec rm -rf {} +
 	$(Q) SOURCE_DATE_EPOCH=0 PYTHONHASHSEED=0 $(PYRS_HOSTPY) -I -B -m compileall \
 	  -q -b -j 1 -o $(PYRS_PYC_OPTIMIZE) --invalidation-mode unchecked-hash \

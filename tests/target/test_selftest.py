@@ -10,6 +10,8 @@ import pytest
 from conftest import HOST_FILES, PATHS_SCRIPT, make_host_dir
 from test_paths import expected_lines
 from test_scripts import JSON_PRETTY
+from test_hardware import CTYPES_EXPECTED
+from test_packages import CBOR_EXPECTED
 from test_signals import SIGNALS_EXPECTED
 from test_sockets import SOCKETS_EXPECTED
 
@@ -49,3 +51,25 @@ def test_signals_script_expectations_are_cpythons(tmp_path):
     out = subprocess.run([sys.executable, str(tmp_path / "signals.py"), "asyncio"],
                          capture_output=True, text=True, check=True, timeout=60).stdout
     assert out.splitlines() == SIGNALS_EXPECTED
+
+
+def test_ctypes_script_expectations_are_cpythons(tmp_path):
+    """host/ctypes_check.py on the host's CPython prints what
+    test_hardware expects of the board (but the pointer size and
+    find_library, which finds the host's C library)."""
+    make_host_dir(tmp_path)
+    out = subprocess.run([sys.executable, str(tmp_path / "ctypes_check.py")],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    lines = out.splitlines()
+    assert lines[1:-1] == CTYPES_EXPECTED
+    assert lines[-1].startswith("find_library = ")
+
+
+def test_cbor_script_expectations_are_cpythons(tmp_path):
+    """host/cbor.py on the host's CPython prints what test_packages expects
+    of the board (needs cbor2 on the host)."""
+    pytest.importorskip("cbor2")
+    make_host_dir(tmp_path)
+    out = subprocess.run([sys.executable, str(tmp_path / "cbor.py")], capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    assert out.splitlines() == CBOR_EXPECTED
