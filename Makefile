@@ -37,7 +37,8 @@ endif
 # Settings from Kconfig (strings arrive quoted)
 # ---------------------------------------------------------------------------
 
-unquote = $(patsubst "%",%,$(strip $(1)))
+# Word by word: a value with spaces ("a b") is two words, `"a` and `b"`.
+unquote = $(patsubst "%,%,$(patsubst %",%,$(strip $(1))))
 
 PYRS_VERSION    := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_VERSION))
 PYRS_SERIES     := $(basename $(PYRS_VERSION))

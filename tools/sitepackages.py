@@ -4,7 +4,8 @@
 CONFIG_INTERPRETERS_PYTHON_RS_PACKAGES and the .pth that adds the writable
 site directory (CONFIG_INTERPRETERS_PYTHON_RS_SITE_DIR).
 
-Each package is NAME==VERSION#sha256=HASH. Its wheel comes from the wheel
+Each package is NAME==VERSION --hash=sha256:HASH, as in pip's requirement
+files. Its wheel comes from the wheel
 folder, or is downloaded with the build machine's pip; the hash is checked
 before the wheel is opened, a wheel that is not pure Python is refused, and
 its files are unpacked into site-packages, where the Makefile compiles them
@@ -24,8 +25,8 @@ import subprocess
 import sys
 import zipfile
 
-SPEC_RE = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)==([A-Za-z0-9.+!_-]+)"
-                     r"#sha256=([0-9a-fA-F]{64})$")
+REQ_RE = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)==([A-Za-z0-9.+!_-]+)$")
+HASH_RE = re.compile(r"^--hash=sha256:([0-9a-fA-F]{64})$")
 OPTION = "CONFIG_INTERPRETERS_PYTHON_RS_PACKAGES"
 SITE_PTH = "python-rs-site.pth"
 
@@ -35,14 +36,20 @@ class PackageError(Exception):
 
 
 def parse(packages):
-    """[(name, version, sha256)] from the option's text."""
+    """[(name, version, sha256)] from the option's text: pip's requirement
+    syntax, NAME==VERSION --hash=sha256:HASH for each package (no '#': make
+    would cut the line there)."""
     specs = []
-    for item in packages.replace(",", " ").split():
-        m = SPEC_RE.match(item)
-        if not m:
-            raise PackageError(f"{OPTION}: '{item}' is not NAME==VERSION#sha256=HASH "
-                               "(the SHA-256 of its wheel file, as PyPI lists it)")
-        specs.append((m.group(1), m.group(2), m.group(3).lower()))
+    tokens = packages.split()
+    form = ("write each as NAME==VERSION --hash=sha256:HASH (the SHA-256 of its wheel "
+            "file, as PyPI lists it)")
+    for i in range(0, len(tokens), 2):
+        req = REQ_RE.match(tokens[i])
+        digest = HASH_RE.match(tokens[i + 1]) if i + 1 < len(tokens) else None
+        if not req or not digest:
+            raise PackageError(f"{OPTION}: '{' '.join(tokens[i:i + 2])}' is not a package "
+                               f"with its hash; {form}")
+        specs.append((req.group(1), req.group(2), digest.group(1).lower()))
     return specs
 
 

@@ -5,6 +5,8 @@ messages that stop the build."""
 import hashlib
 import importlib.util
 import pathlib
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,7 +52,7 @@ class SitePackages(unittest.TestCase):
             "demo_pkg-1.0.data/purelib/demo_extra.py": "Y = 2\n",
             "demo_pkg-1.0.data/scripts/demo": "#!python\n",
         })
-        res = self.run_main("--packages", f"Demo.Pkg==1.0#sha256={digest}",
+        res = self.run_main("--packages", f"Demo.Pkg==1.0 --hash=sha256:{digest}",
                             "--wheel-dir", str(self.wheels))
         self.assertEqual(res.returncode, 0, res.stderr)
         self.assertEqual((self.dest / "demo_pkg/__init__.py").read_text(), "X = 1\n")
@@ -61,7 +63,7 @@ class SitePackages(unittest.TestCase):
 
     def test_a_wrong_hash_stops_the_build(self):
         make_wheel(self.wheels, "demo-1.0-py3-none-any.whl", {"demo.py": ""})
-        res = self.run_main("--packages", "demo==1.0#sha256=" + "0" * 64,
+        res = self.run_main("--packages", "demo==1.0 --hash=sha256:" + "0" * 64,
                             "--wheel-dir", str(self.wheels))
         self.assertEqual(res.returncode, 1)
         self.assertIn("demo 1.0: no wheel with the SHA-256 " + "0" * 64, res.stderr)
@@ -72,7 +74,7 @@ class SitePackages(unittest.TestCase):
         meta = "Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp313-cp313-linux_x86_64\n"
         _, digest = make_wheel(self.wheels, "fast-2.0-cp313-cp313-linux_x86_64.whl",
                                {"fast.so": "ELF"}, meta)
-        res = self.run_main("--packages", f"fast==2.0#sha256={digest}",
+        res = self.run_main("--packages", f"fast==2.0 --hash=sha256:{digest}",
                             "--wheel-dir", str(self.wheels))
         self.assertEqual(res.returncode, 1)
         self.assertIn("fast 2.0: fast-2.0-cp313-cp313-linux_x86_64.whl is not a pure-Python "
@@ -82,7 +84,7 @@ class SitePackages(unittest.TestCase):
     def test_a_package_that_needs_ctypes_stops_a_build_without_it(self):
         _, digest = make_wheel(self.wheels, "dev-1.0-py3-none-any.whl",
                                {"dev/__init__.py": "import ctypes\n"})
-        args = ("--packages", f"dev==1.0#sha256={digest}", "--wheel-dir", str(self.wheels))
+        args = ("--packages", f"dev==1.0 --hash=sha256:{digest}", "--wheel-dir", str(self.wheels))
         self.assertEqual(self.run_main(*args).returncode, 0)
         res = self.run_main(*args, "--no-ctypes")
         self.assertEqual(res.returncode, 1)
@@ -90,21 +92,23 @@ class SitePackages(unittest.TestCase):
         self.assertIn("CONFIG_INTERPRETERS_PYTHON_RS_CTYPES", res.stderr)
 
     def test_a_missing_wheel_names_the_folder_option(self):
-        res = self.run_main("--packages", "gone==1.0#sha256=" + "a" * 64,
+        res = self.run_main("--packages", "gone==1.0 --hash=sha256:" + "a" * 64,
                             "--wheel-dir", str(self.wheels))
         self.assertEqual(res.returncode, 1)
         self.assertIn("no gone-1.0-*.whl in", res.stderr)
         self.assertIn("CONFIG_INTERPRETERS_PYTHON_RS_WHEEL_DIR", res.stderr)
 
     def test_a_malformed_entry_says_the_format(self):
-        res = self.run_main("--packages", "nuttx-periphery==0.2.0", "--wheel-dir",
-                            str(self.wheels))
-        self.assertEqual(res.returncode, 1)
-        self.assertIn("'nuttx-periphery==0.2.0' is not NAME==VERSION#sha256=HASH", res.stderr)
+        for text in ("nuttx-periphery==0.2.0", "nuttx-periphery>=0.2 --hash=sha256:" + "a" * 64,
+                     "a==1 --hash=sha256:" + "a" * 64 + " b==2"):
+            res = self.run_main("--packages", text, "--wheel-dir", str(self.wheels))
+            self.assertEqual(res.returncode, 1, text)
+            self.assertIn("is not a package with its hash; write each as NAME==VERSION "
+                          "--hash=sha256:HASH", res.stderr)
 
     def test_a_path_out_of_site_packages_is_refused(self):
         _, digest = make_wheel(self.wheels, "evil-1.0-py3-none-any.whl", {"../evil.py": ""})
-        res = self.run_main("--packages", f"evil==1.0#sha256={digest}",
+        res = self.run_main("--packages", f"evil==1.0 --hash=sha256:{digest}",
                             "--wheel-dir", str(self.wheels))
         self.assertEqual(res.returncode, 1)
         self.assertIn("refusing the path", res.stderr)
@@ -136,6 +140,26 @@ class SitePackages(unittest.TestCase):
         out = subprocess.run([sys.executable, "-S", "-c", code, str(self.dest)],
                              capture_output=True, text=True, check=True).stdout
         self.assertEqual(out, "ok\n")
+
+
+@unittest.skipIf(shutil.which("make") is None, "needs make")
+class KconfigDefault(unittest.TestCase):
+    def test_the_default_list_survives_make_and_parses(self):
+        """The Makefile reads the option from NuttX's .config, where make
+        would cut a value at '#'."""
+        kconfig = (HERE.parent / "Kconfig").read_text()
+        block = kconfig[kconfig.index("config INTERPRETERS_PYTHON_RS_PACKAGES"):]
+        default = re.search(r'default (".*?") if', block).group(1)
+        with tempfile.TemporaryDirectory() as tmp:
+            pathlib.Path(tmp, ".config").write_text(f"CONFIG_X={default}\n")
+            unquote = next(line for line in (HERE.parent / "Makefile").read_text().splitlines()
+                           if line.startswith("unquote = "))
+            pathlib.Path(tmp, "Makefile").write_text(
+                f"include .config\n{unquote}\nall:\n\t@echo '$(call unquote,$(CONFIG_X))'\n")
+            out = subprocess.run(["make", "-s", "-C", tmp], capture_output=True, text=True,
+                                 check=True).stdout.strip()
+        self.assertEqual(sp.parse(out), [("nuttx-periphery", "0.2.0",
+                         "6955244297c9d01577fa4cbc18580edaad10098a41737611342a553c83aa9510")])
 
 
 if __name__ == "__main__":
