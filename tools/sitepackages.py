@@ -75,8 +75,10 @@ def sha256(path):
 
 
 def download(name, version, folder, pip_python):
-    """Fetch the wheel with the build machine's pip, for CPython 3.13,
-    without dependencies (each must be listed with its own hash)."""
+    """Fetch the pure-Python wheel with the build machine's pip, without
+    dependencies (each must be listed with its own hash). Without the
+    platform options pip would pick a wheel compiled for the build machine
+    where the package has one."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         found = subprocess.run([pip_python, "-m", "pip", "--version"],
@@ -89,10 +91,15 @@ def download(name, version, folder, pip_python):
                            "folder with the wheels in CONFIG_INTERPRETERS_PYTHON_RS_WHEEL_DIR.")
     cmd = [pip_python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
            "--no-deps", "--only-binary=:all:", "--python-version", "3.13",
+           "--implementation", "py", "--abi", "none", "--platform", "any",
            "--dest", str(folder), f"{name}=={version}"]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         detail = (res.stderr.strip().splitlines() or ["pip failed"])[-1]
+        if "No matching distribution" in detail:
+            raise PackageError(f"{name} {version}: the package index has no pure-Python wheel "
+                               "(py3-none-any) of it; NuttX cannot load compiled extension "
+                               "modules. List a package or version that has one.")
         raise PackageError(f"{name} {version}: downloading the wheel failed ({detail}). "
                            "Offline? Put the wheel into a folder and name it in "
                            "CONFIG_INTERPRETERS_PYTHON_RS_WHEEL_DIR.")

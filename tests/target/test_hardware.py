@@ -56,11 +56,15 @@ def test_user_led_from_python(nsh, firmware, hostfs):
         pytest.skip("the image has no nuttx-periphery (INTERPRETERS_PYTHON_RS_PACKAGES)")
     if not firmware.has("USERLED"):
         pytest.skip("the board has no user LED driver (USERLED)")
+    mark = nsh.board.mark()
     out, st = nsh.python(f"{hostfs}/userled.py")
     missing = [line for line in USERLED_EXPECTED if not has_line(out, line)]
     assert not missing, f"missing {missing} in:\n{out}"
-    # rv-virt's driver logs each change, LEDs counted from 1.
-    assert "LED 1 set to 1" in out and "LED 1 set to 0" in out, out
+    # rv-virt's driver logs each change to syslog (the console), LEDs
+    # counted from 1; command output comes without syslog records.
+    console = nsh.board.text(mark)
+    assert "board_userled: LED 1 set to 1" in console, console
+    assert "board_userled: LED 1 set to 0" in console, console
     supported = int(out.split("supported = ")[1].split()[0], 2)
     assert supported & 1, out
     assert st == 0, out
