@@ -135,6 +135,66 @@ PYRS_MOUNTPOINT := $(call unquote,$(CONFIG_INTERPRETERS_PYTHON_RS_MOUNTPOINT))
 PYRS_TARGET_STDLIB := $(PYRS_MOUNTPOINT)/python$(PYRS_SERIES)
 
 # ---------------------------------------------------------------------------
+# Release archives (CPython's, section 1; libffi's, libffi.mk)
+# ---------------------------------------------------------------------------
+
+# Both take the archive's make variables by their prefix $(1): $(1)_TARBALL
+# (the file), $(1)_ARCHIVE (the configured local copy, empty to download),
+# $(1)_URL and $(1)_SHA256; its Kconfig options by their prefix $(2)
+# ($(2)_ARCHIVE, $(2)_SHA256); and $(3), the archive's name in messages.
+
+# The archive's rule ($(eval $(call ...))): a download goes to $@.part
+# first, so an interrupted one leaves nothing that looks complete; a
+# configured local copy is never fetched over.
+define PYRS_ARCHIVE_RULE
+$$($(1)_TARBALL):
+ifeq ($$($(1)_ARCHIVE),)
+	$$(Q) mkdir -p $$(PYRS_DLDIR)
+	@echo "python-rs: downloading $$($(1)_URL)"
+	$$(Q) curl -fL --retry 2 -o $$@.part "$$($(1)_URL)" || { \
+	  rm -f $$@.part; \
+	  echo "python-rs: download failed. Offline? Set" \
+	       "$(2)_ARCHIVE to a local copy of" \
+	       "$(3)." >&2; \
+	  exit 1; }
+	$$(Q) mv $$@.part $$@
+else
+	@echo "python-rs: $(2)_ARCHIVE names $$@," \
+	      "which does not exist. Point it at a copy of" \
+	      "$(3), or empty it to download" \
+	      "$$($(1)_URL)" >&2
+	@exit 1
+endif
+endef
+
+# The SHA-256 check, before anything is unpacked (a recipe: $(call ...)).
+# A bad download is deleted, so the next build fetches it again; a local
+# copy is left alone.
+define PYRS_VERIFY_ARCHIVE
+	$(Q) if [ -z "$($(1)_SHA256)" ]; then \
+	  echo "python-rs: $(2)_SHA256 is empty;" \
+	       "set it to the SHA-256 of $(3)." >&2; \
+	  exit 1; fi
+	$(Q) if [ ! -f "$($(1)_TARBALL)" ]; then \
+	  echo "python-rs: $($(1)_TARBALL) does not exist." >&2; \
+	  echo "python-rs: set $(2)_ARCHIVE to a local" \
+	       "copy of $(3), or leave it empty to" \
+	       "download $($(1)_URL)" >&2; \
+	  exit 1; fi
+	$(Q) actual=$$(sha256sum "$($(1)_TARBALL)" | cut -d' ' -f1); \
+	if [ "$$actual" != "$($(1)_SHA256)" ]; then \
+	  echo "python-rs: SHA-256 mismatch for $($(1)_TARBALL)" >&2; \
+	  echo "python-rs:   expected $($(1)_SHA256)" >&2; \
+	  echo "python-rs:   actual   $$actual" >&2; \
+	  $(if $($(1)_ARCHIVE),,rm -f "$($(1)_TARBALL)"; \
+	  echo "python-rs: the download was deleted; the next build fetches it again." >&2;) \
+	  echo "python-rs: use the genuine $(3)" \
+	       "($(2)_ARCHIVE), or fix" \
+	       "$(2)_SHA256 if the version changed." >&2; \
+	  exit 1; fi
+endef
+
+# ---------------------------------------------------------------------------
 # Compiler flags for CPython's configure, derived from NuttX's
 # ---------------------------------------------------------------------------
 
@@ -236,49 +296,7 @@ PYRS_SUBMAKE = $(MAKE) MAKEOVERRIDES= -C
 # 1. Archive: fetch (only if no local copy is configured), verify, unpack
 # ---------------------------------------------------------------------------
 
-define PYRS_VERIFY
-	$(Q) if [ -z "$(PYRS_SHA256)" ]; then \
-	  echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_SHA256 is empty;" \
-	       "set it to the SHA-256 of Python-$(PYRS_VERSION).tar.xz." >&2; \
-	  exit 1; fi
-	$(Q) if [ ! -f "$(PYRS_TARBALL)" ]; then \
-	  echo "python-rs: $(PYRS_TARBALL) does not exist." >&2; \
-	  echo "python-rs: set CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE to a local" \
-	       "copy of Python-$(PYRS_VERSION).tar.xz, or leave it empty to" \
-	       "download $(PYRS_URL)" >&2; \
-	  exit 1; fi
-	$(Q) actual=$$(sha256sum "$(PYRS_TARBALL)" | cut -d' ' -f1); \
-	if [ "$$actual" != "$(PYRS_SHA256)" ]; then \
-	  echo "python-rs: SHA-256 mismatch for $(PYRS_TARBALL)" >&2; \
-	  echo "python-rs:   expected $(PYRS_SHA256)" >&2; \
-	  echo "python-rs:   actual   $$actual" >&2; \
-	  $(if $(PYRS_ARCHIVE),,rm -f "$(PYRS_TARBALL)"; \
-	  echo "python-rs: the download was deleted; the next build fetches it again." >&2;) \
-	  echo "python-rs: use the genuine Python-$(PYRS_VERSION).tar.xz" \
-	       "(CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE), or fix" \
-	       "CONFIG_INTERPRETERS_PYTHON_RS_SHA256 if the version changed." >&2; \
-	  exit 1; fi
-endef
-
-ifeq ($(PYRS_ARCHIVE),)
-$(PYRS_TARBALL):
-	$(Q) mkdir -p $(PYRS_DLDIR)
-	@echo "python-rs: downloading $(PYRS_URL)"
-	$(Q) curl -fL --retry 2 -o $@.part "$(PYRS_URL)" || { \
-	  rm -f $@.part; \
-	  echo "python-rs: download failed. Offline? Set" \
-	       "CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE to a local copy of" \
-	       "Python-$(PYRS_VERSION).tar.xz." >&2; \
-	  exit 1; }
-	$(Q) mv $@.part $@
-else
-$(PYRS_TARBALL):
-	@echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE names $@," \
-	      "which does not exist. Point it at a copy of" \
-	      "Python-$(PYRS_VERSION).tar.xz, or empty it to download" \
-	      "$(PYRS_URL)" >&2
-	@exit 1
-endif
+$(eval $(call PYRS_ARCHIVE_RULE,PYRS,CONFIG_INTERPRETERS_PYTHON_RS,Python-$(PYRS_VERSION).tar.xz))
 
 # Which source is wanted: a change of version, checksum, local path or of
 # the set of patches (one removed, say) unpacks (and verifies) again.
@@ -288,7 +306,7 @@ $(PYRS_BUILD)/archive.id: pyrs-force
 	$(call PYRS_REPLACE_IF_CHANGED,$@)
 
 $(PYRS_UNPACKED): $(PYRS_TARBALL) $(PYRS_PATCHES) $(PYRS_BUILD)/archive.id
-	$(PYRS_VERIFY)
+	$(call PYRS_VERIFY_ARCHIVE,PYRS,CONFIG_INTERPRETERS_PYTHON_RS,Python-$(PYRS_VERSION).tar.xz)
 	$(Q) rm -rf $(PYRS_SRC)
 	$(Q) mkdir -p $(PYRS_BUILD)
 	@echo "python-rs: unpacking Python-$(PYRS_VERSION)"

@@ -2,7 +2,8 @@
 ############################################################################
 # libffi for the target (CPython's ctypes), as build/libffi/libffi.a
 #
-# Included by the app's Makefile after its paths and compiler flags.
+# Included by the app's Makefile after its paths, its archive rules
+# (PYRS_ARCHIVE_RULE, PYRS_VERIFY_ARCHIVE) and its compiler flags.
 # libffi's configure is not run: Debian's libffi_<v>.orig.tar.gz is a git
 # snapshot without a generated configure, and its link tests could not
 # pass with a compiler that has no C library anyway.  Instead the sources
@@ -96,25 +97,7 @@ $(PYRS_LIBFFI_LIB):
 
 else
 
-ifeq ($(PYRS_LIBFFI_ARCHIVE),)
-$(PYRS_LIBFFI_TARBALL):
-	$(Q) mkdir -p $(PYRS_DLDIR)
-	@echo "python-rs: downloading $(PYRS_LIBFFI_URL)"
-	$(Q) curl -fL --retry 2 -o $@.part "$(PYRS_LIBFFI_URL)" || { \
-	  rm -f $@.part; \
-	  echo "python-rs: download failed. Offline? Set" \
-	       "CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_ARCHIVE to a local copy of" \
-	       "libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz." >&2; \
-	  exit 1; }
-	$(Q) mv $@.part $@
-else
-$(PYRS_LIBFFI_TARBALL):
-	@echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_ARCHIVE names $@," \
-	      "which does not exist. Point it at a copy of" \
-	      "libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz, or empty it to download" \
-	      "$(PYRS_LIBFFI_URL)" >&2
-	@exit 1
-endif
+$(eval $(call PYRS_ARCHIVE_RULE,PYRS_LIBFFI,CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI,libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz))
 
 # Which source is wanted: a change of version, checksum or local path
 # unpacks (and verifies) again.
@@ -131,21 +114,7 @@ $(PYRS_LIBFFI_DIR)/flags: pyrs-force
 	$(call PYRS_REPLACE_IF_CHANGED,$@)
 
 $(PYRS_LIBFFI_UNPACKED): $(PYRS_LIBFFI_TARBALL) $(PYRS_LIBFFI_DIR)/archive.id
-	$(Q) if [ -z "$(PYRS_LIBFFI_SHA256)" ]; then \
-	  echo "python-rs: CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_SHA256 is empty;" \
-	       "set it to the SHA-256 of libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz." >&2; \
-	  exit 1; fi
-	$(Q) actual=$$(sha256sum "$(PYRS_LIBFFI_TARBALL)" | cut -d' ' -f1); \
-	if [ "$$actual" != "$(PYRS_LIBFFI_SHA256)" ]; then \
-	  echo "python-rs: SHA-256 mismatch for $(PYRS_LIBFFI_TARBALL)" >&2; \
-	  echo "python-rs:   expected $(PYRS_LIBFFI_SHA256)" >&2; \
-	  echo "python-rs:   actual   $$actual" >&2; \
-	  $(if $(PYRS_LIBFFI_ARCHIVE),,rm -f "$(PYRS_LIBFFI_TARBALL)"; \
-	  echo "python-rs: the download was deleted; the next build fetches it again." >&2;) \
-	  echo "python-rs: use the genuine libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz" \
-	       "(CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_ARCHIVE), or fix" \
-	       "CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_SHA256 if the version changed." >&2; \
-	  exit 1; fi
+	$(call PYRS_VERIFY_ARCHIVE,PYRS_LIBFFI,CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI,libffi_$(PYRS_LIBFFI_VERSION).orig.tar.gz)
 	$(Q) rm -rf $(PYRS_LIBFFI_DIR)/src
 	$(Q) mkdir -p $(PYRS_LIBFFI_DIR)/src
 	@echo "python-rs: unpacking libffi-$(PYRS_LIBFFI_VERSION)"
