@@ -5,11 +5,10 @@ CONFIG_INTERPRETERS_PYTHON_RS_PACKAGES and the .pth that adds the writable
 site directory (CONFIG_INTERPRETERS_PYTHON_RS_SITE_DIR).
 
 Each package is NAME==VERSION --hash=sha256:HASH, as in pip's requirement
-files. Its wheel comes from the wheel
-folder, or is downloaded with the build machine's pip; the hash is checked
-before the wheel is opened, a wheel that is not pure Python is refused, and
-its files are unpacked into site-packages, where the Makefile compiles them
-with the standard library. Dependencies are not followed: the list names
+files. Its wheel comes from the wheel folder, or is downloaded with the
+build machine's pip; the hash is checked before the wheel is opened, a
+wheel that is not pure Python is refused, and its files are unpacked into
+site-packages, where the Makefile compiles them with the standard library. Dependencies are not followed: the list names
 every package, each with its hash, so the image is what the list says.
 
 Usage: sitepackages.py --dest DIR [--packages "SPEC ..."] [--wheel-dir DIR]
