@@ -492,7 +492,7 @@ endif
 	  find $(PYRS_STAGE) -type f -exec chmod 644 {} +
 	@echo "python-rs: packing $(notdir $@)"
 	$(Q) $(PYRS_HOSTPY) $(CURDIR)/tools/mkromfs.py -d $(PYRS_STAGE) -f $@ \
-	  -V "$(PYRS_VOLUME)" -p $(PYRS_SECTORSIZE)
+	  -V "$(PYRS_VOLUME)" -p $(PYRS_SECTORSIZE) $(if $(CONFIG_NAME_MAX),-n $(CONFIG_NAME_MAX))
 	@echo "python-rs: $(notdir $@): $$(wc -c < $@) bytes," \
 	  "sha256 $$(sha256sum $@ | cut -d' ' -f1)"
 

@@ -156,13 +156,36 @@ def fix_parent(node, root_dot):
         fix_parent(child, root_dot)
 
 
+def too_long(src, name_max):
+    """Paths under src whose last part is longer than name_max bytes: NuttX
+    cannot open them (a name is cut at CONFIG_NAME_MAX), so an import or
+    open() of such a file fails as if it were not there."""
+    found = []
+    for root, dirs, files in os.walk(src):
+        for name in dirs + files:
+            if len(name.encode()) > name_max:
+                found.append(os.path.relpath(os.path.join(root, name), src))
+    return sorted(found)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-d", dest="src", required=True)
     ap.add_argument("-f", dest="image", required=True)
     ap.add_argument("-V", dest="volume", default="rom 1")
     ap.add_argument("-p", dest="pad", type=int, default=1024)
+    ap.add_argument("-n", dest="name_max", type=int, default=0,
+                    help="refuse names longer than this (the board's CONFIG_NAME_MAX)")
     args = ap.parse_args()
+    if args.name_max:
+        long_names = too_long(args.src, args.name_max)
+        if long_names:
+            longest = max(len(os.path.basename(p).encode()) for p in long_names)
+            sys.exit("mkromfs: %d names are longer than CONFIG_NAME_MAX (%d), and NuttX "
+                     "could not open those files: %s. Raise CONFIG_NAME_MAX to %d, or leave "
+                     "them out." % (len(long_names), args.name_max,
+                                    ", ".join(long_names[:5]) + (", ..." if len(long_names) > 5
+                                                                  else ""), longest))
     image = build(args.src, args.volume, args.pad)
     tmp = args.image + ".tmp"
     with open(tmp, "wb") as f:

@@ -7,6 +7,7 @@ import pathlib
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -77,6 +78,20 @@ class MkromfsTest(unittest.TestCase):
         root = self.tmp / order
         files = make_tree(root, order)
         return files, mkromfs.build(str(root), "python3.13", pad)
+
+    def test_names_nuttx_cannot_open_stop_the_image(self):
+        root = self.tmp / "long"
+        (root / "pkg").mkdir(parents=True)
+        (root / "pkg" / ("a" * 32 + ".py")).write_text("")
+        (root / "pkg" / ("b" * 30)).write_text("")
+        self.assertEqual(mkromfs.too_long(str(root), 32), ["pkg/" + "a" * 32 + ".py"])
+        res = subprocess.run([sys.executable, str(HERE / "mkromfs.py"), "-d", str(root),
+                              "-f", str(self.tmp / "img"), "-n", "32"],
+                             capture_output=True, text=True)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("1 names are longer than CONFIG_NAME_MAX (32)", res.stderr)
+        self.assertIn("Raise CONFIG_NAME_MAX to 35", res.stderr)
+        self.assertFalse((self.tmp / "img").exists())
 
     def test_every_file_reads_back(self):
         files, image = self.build("sorted")
