@@ -196,7 +196,7 @@ def skip_cause(reason):
 # match; docs/conformance.md tells each cause at length). Only causes seen
 # on the board are named; a failure no pattern names is "not analysed".
 FAILURE_CAUSES = [
-    (r"tokenize_tests-|inspect_stringized|c14n-20|test_tomllib",
+    (r"tokenize_tests-|inspect_stringized",
      "a test data file named longer than CONFIG_NAME_MAX (32): NuttX cannot open it"),
     (r"LookupError: unknown encoding", "CJK codecs left out of this build (size)"),
     (r"ZIP does not support timestamps|test_utime",
