@@ -118,10 +118,11 @@ def find_wheel(name, version, digest, wheel_dir, download_dir, pip_python="pytho
         if not any(sha256(p) == digest for p in found):
             download(name, version, download_dir, pip_python)
             found = candidates(download_dir, name, version)
-    for path in found:
-        if sha256(path) == digest:
+    digests = {path: sha256(path) for path in found}  # each wheel read once
+    for path, actual in digests.items():
+        if actual == digest:
             return path
-    actual = ", ".join(f"{p.name} has {sha256(p)}" for p in found) or "pip gave no wheel"
+    actual = ", ".join(f"{p.name} has {d}" for p, d in digests.items()) or "pip gave no wheel"
     if wheel_dir is None:
         for path in found:
             path.unlink()  # the next build downloads again
