@@ -39,26 +39,26 @@ endif
 PYRS_LIBFFI_UNPACKED := $(PYRS_LIBFFI_SRC)/.pyrs-unpacked
 PYRS_LIBFFI_HEADERS  := $(PYRS_LIBFFI_DIR)/.pyrs-headers
 
-# libffi's configure.host, for the CPUs NuttX and this app support.
+# libffi's configure.host, for the CPUs NuttX and this app support: the
+# source folder, the TARGET of ffi.h, and (x86 only) other sources than
+# the usual ffi.c and sysv.S.
+PYRS_LIBFFI_ARCH_SRCS := ffi.c sysv.S
 ifneq ($(filter riscv32 riscv64,$(PYRS_CPU)),)
+  PYRS_LIBFFI_ARCH := riscv
   PYRS_LIBFFI_TARGET := RISCV
-  PYRS_LIBFFI_ARCH   := riscv
-  PYRS_LIBFFI_ARCH_SRCS := ffi.c sysv.S
 else ifeq ($(PYRS_CPU),arm)
+  PYRS_LIBFFI_ARCH := arm
   PYRS_LIBFFI_TARGET := ARM
-  PYRS_LIBFFI_ARCH   := arm
-  PYRS_LIBFFI_ARCH_SRCS := ffi.c sysv.S
   # sysv.S and the closure trampoline are A32 code (".arm"): a Thumb-only
   # core (Cortex-M) would fault in the first ffi_call.
-  PYRS_LIBFFI_NEEDS  := __ARM_ARCH_ISA_ARM
+  PYRS_LIBFFI_NEEDS := __ARM_ARCH_ISA_ARM
 else ifeq ($(PYRS_CPU),aarch64)
+  PYRS_LIBFFI_ARCH := aarch64
   PYRS_LIBFFI_TARGET := AARCH64
-  PYRS_LIBFFI_ARCH   := aarch64
-  PYRS_LIBFFI_ARCH_SRCS := ffi.c sysv.S
 else ifeq ($(PYRS_CPU),x86_64)
-  # ffi64.c calls into ffiw64.c for the Win64 ABI, so both go in.
+  PYRS_LIBFFI_ARCH := x86
   PYRS_LIBFFI_TARGET := X86_64
-  PYRS_LIBFFI_ARCH   := x86
+  # ffi64.c calls into ffiw64.c for the Win64 ABI, so both go in.
   PYRS_LIBFFI_ARCH_SRCS := ffi64.c unix64.S ffiw64.c win64.S
 endif
 
