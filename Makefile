@@ -207,6 +207,11 @@ PYRS_NX_CFLAGS := $(subst ",,$(CFLAGS))
 PYRS_CPPFLAGS := $(addprefix -isystem ,$(PYRS_NX_INCDIRS)) $(filter -D% -U%,$(PYRS_NX_CFLAGS))
 PYRS_CFLAGS   := $(filter-out -D% -U% -O%,$(PYRS_NX_CFLAGS))
 PYRS_CFLAGS   += -DTHREAD_STACK_SIZE=$(PYRS_THREAD_STACK)
+# RISC-V: without relaxation the firmware's link has nothing to shorten in
+# libpython (Kconfig LINK_RELAX says what that costs and saves).
+ifeq ($(CONFIG_ARCH_RISCV)$(CONFIG_INTERPRETERS_PYTHON_RS_LINK_RELAX),y)
+PYRS_CFLAGS   += -mno-relax
+endif
 
 # NuttX's AR carries its flags ("ar rcs"); configure wants the tool alone.
 PYRS_AR := $(firstword $(AR))

@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""From a NuttX tree and an apps tree to `nsh>` in QEMU where `python` works.
+
+    tools/qemu_demo.py [--board rv-virt-32] [--archives DIR] NUTTX APPS
+    tools/qemu_demo.py ... --run 'python -c "print(6*7)"'
+
+Puts this app into APPS/interpreters/python-rs, configures NUTTX from NuttX's
+rv-virt:python defconfig with the fragments in configs/, feeds the source
+archives in DIR to the builds that would download them (CPython, libffi,
+newlib, zlib, wheels), builds, and boots QEMU: an interactive console, or,
+with --run, each command typed at `nsh>` and its output printed.  A second
+run reuses the configuration and the build.  NUTTX and APPS may also be git
+URLs with a commit (URL@COMMIT), cloned into --work when missing.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+APP_DIR = "interpreters/python-rs"
+
+
+class DemoError(Exception):
+    """A message for the user; the demo stops."""
+
+
+@dataclass(frozen=True)
+class Board:
+    base: str           # NuttX's defconfig the fragments apply to
+    fragments: tuple    # files in configs/, applied in order
+    qemu_arch: str      # nxqemu.QEMU_MACHINES key
+    libgcc_flags: tuple  # GCC flags naming the board's libgcc multilib, or ()
+
+
+BOARDS = {
+    "rv-virt-32": Board("rv-virt:python", ("python-rs.config", "rv-virt-32.config"), "rv32",
+                        # Debian's GCC 12 does not map NuttX's -march string to its
+                        # rv32imafdc/ilp32d multilib and would link the rv64 libgcc.
+                        ("-march=rv32imafdc", "-mabi=ilp32d")),
+    "rv-virt-64": Board("rv-virt:python", ("python-rs.config", "rv-virt-64.config"), "rv64", ()),
+}
+
+# (program, Debian package that has it)
+TOOLS = [
+    ("make", "make"), ("tar", "tar"), ("patch", "patch"), ("cargo", "rustup"),
+    ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"), ("kconfig-conf", "kconfig-frontends"),
+]
+QEMU_PACKAGES = {"rv32": ("qemu-system-riscv32", "qemu-system-misc"),
+                 "rv64": ("qemu-system-riscv64", "qemu-system-misc")}
+
+
+def say(text):
+    print(f"qemu-demo: {text}", flush=True)
+
+
+# --------------------------------------------------------------------------
+# Kconfig fragments
+# --------------------------------------------------------------------------
+
+SET_RE = re.compile(r"^(CONFIG_\w+)=(.*)$")
+UNSET_RE = re.compile(r"^# (CONFIG_\w+) is not set$")
+
+
+def parse_fragment(text, name="fragment"):
+    """{"CONFIG_X": value} from `CONFIG_X=value` and `# CONFIG_X is not set`
+    (value None) lines; other `#` lines are comments."""
+    settings = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        m = SET_RE.match(line) or UNSET_RE.match(line)
+        if m:
+            settings[m.group(1)] = m.group(2) if m.re is SET_RE else None
+        elif line and not line.startswith("#"):
+            raise DemoError(f"{name}:{number}: not a Kconfig setting: {line!r}")
+    return settings
+
+
+def quoted(value):
+    """A Kconfig string value, quoted as .config writes it."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def config_line(name, value):
+    return f"# {name} is not set" if value is None else f"{name}={value}"
+
+
+def apply_settings(config_text, settings):
+    """.config text with each setting replacing its line, or appended."""
+    left = dict(settings)
+    lines = []
+    for line in config_text.splitlines():
+        m = SET_RE.match(line) or UNSET_RE.match(line)
+        if m and m.group(1) in left:
+            lines.append(config_line(m.group(1), left.pop(m.group(1))))
+        else:
+            lines.append(line)
+    lines += [config_line(name, value) for name, value in left.items()]
+    return "\n".join(lines) + "\n"
+
+
+def unmet_settings(config_text, settings):
+    """The settings a .config does not hold (olddefconfig drops an option
+    whose dependencies are off), as "CONFIG_X=wanted (is: ...)" lines."""
+    have = {}
+    for line in config_text.splitlines():
+        m = SET_RE.match(line)
+        if m:
+            have[m.group(1)] = m.group(2)
+    unmet = []
+    for name, value in settings.items():
+        if have.get(name) != value:
+            unmet.append(f"{config_line(name, value)} (is: {have.get(name, 'not set')})")
+    return unmet
+
+
+def board_settings(board):
+    settings = {}
+    for fragment in board.fragments:
+        path = REPO / "configs" / fragment
+        settings.update(parse_fragment(path.read_text(), str(path)))
+    return settings
+
+
+# --------------------------------------------------------------------------
+# Source archives
+# --------------------------------------------------------------------------
+
+
+def kconfig_default(symbol):
+    """The default of one of this app's string options, from its Kconfig."""
+    text = (REPO / "Kconfig").read_text()
+    m = re.search(rf"^config {symbol}\n(?:\t.*\n)*?\tdefault \"([^\"]*)\"", text, re.M)
+    if not m:
+        raise DemoError(f"Kconfig has no default for {symbol}")
+    return m.group(1)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def find_archive(directory, names, what, hint):
+    for name in names:
+        if (directory / name).is_file():
+            return directory / name
+    raise DemoError(f"no {what} archive in {directory}: give {' or '.join(names)} ({hint})")
+
+
+def verified(path, expected, what):
+    digest = sha256(path)
+    if digest != expected:
+        raise DemoError(f"{path}: SHA-256 {digest}, but {what} is {expected}: "
+                        f"not the pinned archive")
+    return path
+
+
+def pinned_archives(directory):
+    """Settings naming the CPython and libffi archives in `directory`,
+    checked against the pinned SHA-256 before any build starts."""
+    version = kconfig_default("INTERPRETERS_PYTHON_RS_VERSION")
+    short = ".".join(version.split(".")[:2])
+    cpython = find_archive(directory, [f"Python-{version}.tar.xz",
+                                       f"python{short}_{version}.orig.tar.xz"],
+                           "CPython", "tools/fetch-cpython.sh gets it")
+    settings = {"CONFIG_INTERPRETERS_PYTHON_RS_ARCHIVE": quoted(str(verified(
+        cpython, kconfig_default("INTERPRETERS_PYTHON_RS_SHA256"), f"CPython {version}'s")))}
+    version = kconfig_default("INTERPRETERS_PYTHON_RS_LIBFFI_VERSION")
+    libffi = find_archive(directory, [f"libffi_{version}.orig.tar.gz"], "libffi",
+                          "apt-get source --download-only libffi")
+    settings["CONFIG_INTERPRETERS_PYTHON_RS_LIBFFI_ARCHIVE"] = quoted(str(verified(
+        libffi, kconfig_default("INTERPRETERS_PYTHON_RS_LIBFFI_SHA256"), f"libffi {version}'s")))
+    if any(directory.glob("*.whl")):
+        settings["CONFIG_INTERPRETERS_PYTHON_RS_WHEEL_DIR"] = quoted(str(directory))
+    return settings
+
+
+def unpack_one_folder(archive, into, must_have, what):
+    """Unpack `archive` (one top folder) to the new folder `into`."""
+    with tempfile.TemporaryDirectory(dir=into.parent) as tmp:
+        done = subprocess.run(["tar", "-xf", str(archive), "-C", tmp], capture_output=True,
+                              text=True)
+        if done.returncode != 0:
+            raise DemoError(f"{archive}: cannot unpack it: {done.stderr.strip()}")
+        tops = list(Path(tmp).iterdir())
+        if len(tops) != 1 or not (tops[0] / must_have).exists():
+            raise DemoError(f"{archive}: not a {what} source archive (no {must_have})")
+        tops[0].rename(into)
+
+
+def feed_newlib(nuttx, directory):
+    """NuttX downloads newlib for its libm; give it the archive instead.
+    NuttX's own archive is copied where its Make.defs looks; Debian's newer
+    one is unpacked with NuttX's patches and three edits (world.md), and a
+    `.git` marker stops NuttX's download rule."""
+    libm = nuttx / "libs/libm"
+    source = libm / "newlib/newlib"
+    if (source / ".git").exists():
+        return
+    text = (libm / "newlib/Make.defs").read_text()
+    version = re.findall(r"^\s*NEWLIB_VERSION=(\S+)", text, re.M)[-1]
+    own = f"newlib-{version}.tar.gz"
+    if (directory / own).is_file():
+        shutil.copy2(directory / own, libm / "newlib" / own)
+        return
+    debian = sorted(directory.glob("newlib_*.orig.tar.*"))
+    if not debian:
+        raise DemoError(f"no newlib archive in {directory}: give {own} (NuttX's, from "
+                        f"sourceware.org) or Debian's newlib_*.orig.tar.* "
+                        f"(apt-get source --download-only newlib)")
+    say(f"newlib from {debian[-1].name}")
+    unpack_one_folder(debian[-1], source, "newlib/libm", "newlib")
+    for patch in sorted((libm / "newlib").glob("*.patch")):
+        run(["patch", "-s", "-p0", "-i", str(patch)], cwd=libm)
+    m = source / "newlib/libm"
+    for c in m.glob("complex/cproj*.c"):
+        c.write_text(c.read_text().replace("#include <sys/cdefs.h>\n", ""))
+    # These need a C library's fenv.h and reent.h, which NuttX has not.
+    for c in [*m.glob("machine/*/fe*.c"), *m.glob("fenv/*.c"), m / "math/signgam.c"]:
+        c.unlink(missing_ok=True)
+    (source / ".git").write_text("unpacked by tools/qemu_demo.py\n")
+
+
+def feed_zlib(apps, directory):
+    """nuttx-apps' system/zlib downloads zlib13.zip unless zlib/.git exists."""
+    zlib = apps / "system/zlib"
+    if (zlib / "zlib/.git").exists() or (zlib / "zlib13.zip").exists():
+        return
+    if (directory / "zlib13.zip").is_file():
+        shutil.copy2(directory / "zlib13.zip", zlib / "zlib13.zip")
+        return
+    debian = sorted(directory.glob("zlib_*.orig.tar.*"))
+    if not debian:
+        raise DemoError(f"no zlib archive in {directory}: give zlib13.zip (nuttx-apps', "
+                        f"from github.com/madler/zlib) or Debian's zlib_*.orig.tar.* "
+                        f"(apt-get source --download-only zlib)")
+    say(f"zlib from {debian[-1].name}")
+    unpack_one_folder(debian[-1], zlib / "zlib", "contrib/minizip/unzip.c", "zlib")
+    (zlib / "zlib/.git").write_text("unpacked by tools/qemu_demo.py\n")
+
+
+# --------------------------------------------------------------------------
+# Trees, the app, the build
+# --------------------------------------------------------------------------
+
+
+def run(argv, cwd=None, log=None, env=None):
+    try:
+        done = subprocess.run(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT if log else None,
+                              env=env)
+    except OSError as e:
+        raise DemoError(f"cannot run {argv[0]}: {e}") from e
+    if done.returncode != 0:
+        raise DemoError(f"`{' '.join(argv)}` failed (status {done.returncode})"
+                        + (f"; its output is in {log.name}" if log else ""))
+
+
+def check_tools(board):
+    missing = [f"{tool} (Debian: {package})"
+               for tool, package in TOOLS + [QEMU_PACKAGES[board.qemu_arch]]
+               if shutil.which(tool) is None]
+    if missing:
+        raise DemoError("missing tools: " + ", ".join(missing))
+
+
+def tree(spec, work, name, marker):
+    """A tree's folder: `spec` itself, or a clone of URL@COMMIT in `work`."""
+    url, _, commit = spec.rpartition("@")
+    if "://" in spec and url and commit:
+        folder = work / name
+        if not folder.exists():
+            say(f"cloning {url} at {commit} into {folder}")
+            run(["git", "clone", "-q", url, str(folder)])
+            run(["git", "-C", str(folder), "checkout", "-q", commit])
+    else:
+        folder = Path(spec)
+    folder = folder.resolve()
+    if not (folder / marker).is_file():
+        raise DemoError(f"{spec}: not a {name} tree (no {marker})")
+    return folder
+
+
+def ignored(relative, patterns):
+    """Whether this repository's .gitignore ignores a path (its patterns are
+    names or /anchored names, some with a * wildcard)."""
+    parts = relative.parts
+    for pattern in patterns:
+        anchored = pattern.startswith("/")
+        pattern = pattern.strip("/")
+        candidates = parts[:1] if anchored else parts
+        if any(Path(p).match(pattern) for p in candidates):
+            return True
+    return False
+
+
+def install_app(apps):
+    """Copy this app into the apps tree: changed files only, with their
+    times, so a second run rebuilds nothing; files the app no longer has
+    go too."""
+    dest = apps / APP_DIR
+    if dest.resolve() == REPO:
+        return
+    kconfig = dest / "Kconfig"
+    if dest.exists() and not (kconfig.is_file() and "INTERPRETERS_PYTHON_RS" in kconfig.read_text(
+            errors="replace")):
+        raise DemoError(f"{dest} exists and is not this app: move it away")
+    patterns = [p.strip() for p in (REPO / ".gitignore").read_text().splitlines()
+                if p.strip() and not p.startswith("#")] + [".git"]
+    wanted = set()
+    for path in REPO.rglob("*"):
+        relative = path.relative_to(REPO)
+        if path.is_file() and not ignored(relative, patterns):
+            wanted.add(relative)
+    if not dest.exists():
+        say(f"app into {dest}")
+        # The apps tree's generated Kconfig files list its folders: made again.
+        for generated in (apps / "Kconfig", apps / "interpreters/Kconfig"):
+            generated.unlink(missing_ok=True)
+    for relative in sorted(wanted):
+        source, target = REPO / relative, dest / relative
+        s = source.stat()
+        if target.exists():
+            t = target.stat()
+            if (t.st_size, t.st_mtime_ns) == (s.st_size, s.st_mtime_ns):
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    for path in dest.rglob("*"):
+        relative = path.relative_to(dest)
+        if path.is_file() and relative not in wanted and not ignored(relative, patterns):
+            path.unlink()
+
+
+def configure(nuttx, apps, board, settings, log):
+    """Configure NUTTX for the board unless its .config already holds every
+    setting; fail naming the settings Kconfig dropped."""
+    config = nuttx / ".config"
+    if config.exists() and not unmet_settings(config.read_text(), settings):
+        return
+    if config.exists():
+        say("the NuttX tree is configured otherwise: configure.sh cleans it (make distclean)")
+    say(f"configure {board.base} with {', '.join(board.fragments)}")
+    # configure.sh takes the apps folder relative to the NuttX tree.
+    run(["tools/configure.sh", "-E", "-l", "-a", os.path.relpath(apps, nuttx), board.base],
+        cwd=nuttx, log=log)
+    config.write_text(apply_settings(config.read_text(), settings))
+    run(["make", "olddefconfig"], cwd=nuttx, log=log)
+    unmet = unmet_settings(config.read_text(), settings)
+    if unmet:
+        raise DemoError("Kconfig did not take these settings (an option they depend on is "
+                        "off?): " + "; ".join(unmet))
+
+
+def build(nuttx, board, jobs, log):
+    argv = ["make", f"-j{jobs}"]
+    if board.libgcc_flags:
+        libgcc = subprocess.run(["riscv64-unknown-elf-gcc", *board.libgcc_flags,
+                                 "-print-libgcc-file-name"], capture_output=True, text=True)
+        argv.append(f"COMPILER_RT_LIB={libgcc.stdout.strip()}")
+    say(f"build (the first one takes about half an hour; output in {log.name})")
+    run(argv, cwd=nuttx, log=log)
+
+
+def boot(nuttx, board, commands):
+    sys.path.insert(0, str(REPO / "tools"))
+    import nxqemu
+    config = nxqemu.read_config((nuttx / ".config").read_text())
+    argv = nxqemu.qemu_command(str(nuttx / "nuttx"), board.qemu_arch,
+                               ram=int(config.get("CONFIG_RAM_SIZE", "0"), 0))
+    if not commands:
+        say("boot: " + " ".join(argv) + "   (quit with Ctrl-A x)")
+        os.execvp(argv[0], argv)
+    say("boot and run " + "; ".join(commands))
+    qemu = nxqemu.Board(argv)
+    try:
+        qemu.boot()
+        for command in commands:
+            print("nsh> " + command)
+            print(qemu.run(command, timeout=120), end="", flush=True)
+    except nxqemu.BoardDead as e:
+        raise DemoError(f"the board did not answer: {e}") from e
+    finally:
+        qemu.stop()
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="tools/qemu_demo.py", description=__doc__.split("\n")[0])
+    parser.add_argument("nuttx", help="NuttX tree (a folder, or URL@COMMIT)")
+    parser.add_argument("apps", help="nuttx-apps tree (a folder, or URL@COMMIT)")
+    parser.add_argument("--board", choices=sorted(BOARDS), default="rv-virt-32")
+    parser.add_argument("--archives", type=Path, help="folder with the source archives and wheels "
+                        "(offline); without it the builds download them")
+    parser.add_argument("--run", action="append", default=[], metavar="COMMAND",
+                        help="type COMMAND at nsh> and print its output, then stop QEMU "
+                        "(repeatable); without it the console is yours")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("qemu-demo"),
+                        help="where URL@COMMIT trees are cloned (default ./qemu-demo)")
+    args = parser.parse_args(argv)
+    try:
+        board = BOARDS[args.board]
+        check_tools(board)
+        nuttx = tree(args.nuttx, args.work, "nuttx", "tools/configure.sh")
+        apps = tree(args.apps, args.work, "apps", "Application.mk")
+        settings = board_settings(board)
+        if args.archives:
+            archives = args.archives.resolve()
+            if not archives.is_dir():
+                raise DemoError(f"{args.archives}: no such folder")
+            settings.update(pinned_archives(archives))
+            feed_newlib(nuttx, archives)
+            feed_zlib(apps, archives)
+        install_app(apps)
+        with open(nuttx / "qemu-demo.log", "w") as log:
+            configure(nuttx, apps, board, settings, log)
+            build(nuttx, board, args.jobs, log)
+        boot(nuttx, board, args.run)
+    except DemoError as e:
+        print(f"qemu-demo: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
