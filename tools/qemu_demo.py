@@ -369,7 +369,7 @@ def build(nuttx, board, jobs, log):
         libgcc = subprocess.run(["riscv64-unknown-elf-gcc", *board.libgcc_flags,
                                  "-print-libgcc-file-name"], capture_output=True, text=True)
         argv.append(f"COMPILER_RT_LIB={libgcc.stdout.strip()}")
-    say(f"build (the first one takes about half an hour; output in {log.name})")
+    say(f"build (the first one takes about 10 minutes on 2 cores; output in {log.name})")
     run(argv, cwd=nuttx, log=log)
 
 
@@ -388,7 +388,7 @@ def boot(nuttx, board, commands):
         qemu.boot()
         for command in commands:
             print("nsh> " + command)
-            print(qemu.run(command, timeout=120), end="", flush=True)
+            print(qemu.run(command, timeout=120).rstrip("\n"), flush=True)
     except nxqemu.BoardDead as e:
         raise DemoError(f"the board did not answer: {e}") from e
     finally:

@@ -115,6 +115,20 @@ os.close(fd)
 os.chmod("a.txt", 0o600)
 os.utime("a.txt", (1, 2))
 checks["chmod, utime"] = "ok"
+def error(call, *args):
+    try:
+        call(*args)
+    except OSError as e:
+        return type(e).__name__
+missing = os.path.join(work, "missing")
+checks["chmod, utime of a missing file"] = [error(os.chmod, missing, 0o600),
+                                            error(os.utime, missing)]
+pathlib.Path("t.txt").touch()
+checks["Path.touch creates the file"] = os.path.exists("t.txt")
+entry = next(e for e in os.scandir(".") if e.name == "t.txt")
+ino = os.stat("t.txt").st_ino
+os.remove("t.txt")
+checks["DirEntry.inode after remove"] = entry.inode() == ino
 shutil.rmtree(work)
 checks["rmtree"] = os.path.exists(work)
 for name, result in checks.items():

@@ -29,6 +29,20 @@ def test_floats_print_as_on_any_cpython(nsh):
     assert st == 0
 
 
+def test_time_zone_and_clocks(nsh):
+    """NuttX keeps no time zone: local time is UTC, named so in time and
+    datetime (a nameless local zone made astimezone(utc) return a naive
+    datetime), and every clock time offers answers."""
+    out, st = nsh.python(
+        '-c "import datetime as d, time; '
+        'print(d.datetime(2003, 4, 14, 12).astimezone(d.timezone.utc).tzinfo, time.tzname[0], '
+        'time.localtime().tm_zone, [time.get_clock_info(c).resolution > 0 for c in '
+        '(\'time\', \'monotonic\', \'process_time\', \'thread_time\') if hasattr(time, c)])"')
+    assert has_line(out, "UTC UTC UTC [True, True, True, True]") or \
+        has_line(out, "UTC UTC UTC [True, True, True]"), out
+    assert st == 0
+
+
 def test_exit_status(nsh, hostfs):
     out, st = nsh.python('-c "import sys; sys.exit(0)"')
     assert (out, st) == ("", 0)
