@@ -347,9 +347,20 @@ def configure(nuttx, apps, board, settings, log):
     """Configure NUTTX for the board unless its .config already holds every
     setting; fail naming the settings Kconfig dropped."""
     config = nuttx / ".config"
-    if config.exists() and not unmet_settings(config.read_text(), settings):
-        return
+    # What the last configuration was made from: this app's options and the
+    # settings.  olddefconfig makes NuttX build everything again, so it runs
+    # only when they changed (a new option would be missing from .config).
+    stamp = nuttx / ".qemu-demo-options"
+    options = hashlib.sha256((apps / APP_DIR / "Kconfig").read_bytes()
+                             + repr(sorted(settings.items())).encode()).hexdigest()
     if config.exists():
+        if not stamp.exists() or stamp.read_text() != options:
+            say("options changed since the last run: make olddefconfig")
+            config.write_text(apply_settings(config.read_text(), settings))
+            run(["make", "olddefconfig"], cwd=nuttx, log=log)
+        if not unmet_settings(config.read_text(), settings):
+            stamp.write_text(options)
+            return
         say("the NuttX tree is configured otherwise: configure.sh cleans it (make distclean)")
     say(f"configure {board.base} with {', '.join(board.fragments)}")
     # configure.sh takes the apps folder relative to the NuttX tree.
@@ -361,6 +372,7 @@ def configure(nuttx, apps, board, settings, log):
     if unmet:
         raise DemoError("Kconfig did not take these settings (an option they depend on is "
                         "off?): " + "; ".join(unmet))
+    stamp.write_text(options)
 
 
 def build(nuttx, board, jobs, log):

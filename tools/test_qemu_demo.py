@@ -146,6 +146,38 @@ class Archives(unittest.TestCase):
         self.assertTrue((newlib / "newlib/.git").exists())
 
 
+class Configure(unittest.TestCase):
+    def test_olddefconfig_only_when_the_options_changed(self):
+        board = qemu_demo.BOARDS["rv-virt-32"]
+        settings = {"CONFIG_A": "y"}
+        with tempfile.TemporaryDirectory() as tmp:
+            nuttx, apps = Path(tmp) / "nuttx", Path(tmp) / "apps"
+            nuttx.mkdir()
+            (apps / qemu_demo.APP_DIR).mkdir(parents=True)
+            (apps / qemu_demo.APP_DIR / "Kconfig").write_text("config A\n")
+            (nuttx / ".config").write_text("CONFIG_A=y\n")
+            calls, drop = [], []
+
+            def run(argv, **kw):
+                calls.append(argv)
+                if drop and argv == ["make", "olddefconfig"]:  # Kconfig drops CONFIG_A
+                    (nuttx / ".config").write_text("# CONFIG_A is not set\n")
+            with mock.patch.object(qemu_demo, "run", run), \
+                    contextlib.redirect_stdout(io.StringIO()):
+                qemu_demo.configure(nuttx, apps, board, settings, None)
+                self.assertEqual(calls, [["make", "olddefconfig"]])
+                qemu_demo.configure(nuttx, apps, board, settings, None)
+                self.assertEqual(len(calls), 1)
+                (apps / qemu_demo.APP_DIR / "Kconfig").write_text("config A\nconfig B\n")
+                qemu_demo.configure(nuttx, apps, board, settings, None)
+                self.assertEqual(len(calls), 2)
+                drop.append(True)
+                (apps / qemu_demo.APP_DIR / "Kconfig").write_text("config A\n")
+                with self.assertRaisesRegex(qemu_demo.DemoError, "did not take .*CONFIG_A=y"):
+                    qemu_demo.configure(nuttx, apps, board, {"CONFIG_A": "y"}, None)
+            self.assertEqual(calls[-2][:2], ["tools/configure.sh", "-E"])
+
+
 class TreesToolsApp(unittest.TestCase):
     def test_missing_tree(self):
         with tempfile.TemporaryDirectory() as tmp:
