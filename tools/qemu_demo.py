@@ -52,7 +52,9 @@ BOARDS = {
 # (program, Debian package that has it)
 TOOLS = [
     ("make", "make"), ("tar", "tar"), ("patch", "patch"), ("cargo", "rustup"),
-    ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"), ("kconfig-conf", "kconfig-frontends"),
+    ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"),
+    # NuttX's olddefconfig runs kconfig-frontends' kconfig-conf or kconfiglib's olddefconfig.
+    ("kconfig-conf|olddefconfig", "kconfig-frontends"),
 ]
 QEMU_PACKAGES = {"rv32": ("qemu-system-riscv32", "qemu-system-misc"),
                  "rv64": ("qemu-system-riscv64", "qemu-system-misc")}
@@ -268,9 +270,9 @@ def run(argv, cwd=None, log=None, env=None):
 
 
 def check_tools(board):
-    missing = [f"{tool} (Debian: {package})"
+    missing = [f"{tool.split('|')[0]} (Debian: {package})"
                for tool, package in TOOLS + [QEMU_PACKAGES[board.qemu_arch]]
-               if shutil.which(tool) is None]
+               if not any(shutil.which(name) for name in tool.split("|"))]
     if missing:
         raise DemoError("missing tools: " + ", ".join(missing))
 
@@ -387,7 +389,11 @@ def build(nuttx, board, jobs, log):
 
 def boot(nuttx, board, commands):
     sys.path.insert(0, str(REPO / "tools"))
-    import nxqemu
+    try:
+        import nxqemu
+    except ImportError as e:
+        raise DemoError(f"booting needs pexpect ({e}): pip install pexpect, or Debian's "
+                        f"python3-pexpect") from e
     config = nxqemu.read_config((nuttx / ".config").read_text())
     argv = nxqemu.qemu_command(str(nuttx / "nuttx"), board.qemu_arch,
                                ram=int(config.get("CONFIG_RAM_SIZE", "0"), 0))
