@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from sitepackages import sha256  # noqa: E402
 APP_DIR = "interpreters/python-rs"
 
 
@@ -146,14 +148,6 @@ def kconfig_default(symbol):
     return m.group(1)
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def find_archive(directory, names, what, hint):
     for name in names:
         if (directory / name).is_file():
@@ -202,28 +196,36 @@ def unpack_one_folder(archive, into, must_have, what):
         tops[0].rename(into)
 
 
+def feed_archive(directory, own, own_folder, debian_glob, into, must_have, what, hints):
+    """A NuttX or apps Make.defs downloads `own` into `own_folder` unless a
+    `.git` marks `into` as a source tree given by hand: copy `own` from
+    `directory`, or unpack Debian's archive into `into`.  True when Debian's
+    was unpacked; the caller edits it and then leaves the marker."""
+    if (into / ".git").exists() or (own_folder / own).exists():
+        return False
+    if (directory / own).is_file():
+        shutil.copy2(directory / own, own_folder / own)
+        return False
+    debian = sorted(directory.glob(debian_glob))
+    if not debian:
+        raise DemoError(f"no {what} archive in {directory}: give {own} ({hints[0]}) or "
+                        f"Debian's {debian_glob} ({hints[1]})")
+    say(f"{what} from {debian[-1].name}")
+    unpack_one_folder(debian[-1], into, must_have, what)
+    return True
+
+
 def feed_newlib(nuttx, directory):
-    """NuttX downloads newlib for its libm; give it the archive instead.
-    NuttX's own archive is copied where its Make.defs looks; Debian's newer
-    one is unpacked with NuttX's patches and three edits (world.md), and a
-    `.git` marker stops NuttX's download rule."""
+    """NuttX downloads newlib for its libm.  Debian's newer one takes
+    NuttX's patches and three edits (world.md)."""
     libm = nuttx / "libs/libm"
     source = libm / "newlib/newlib"
-    if (source / ".git").exists():
-        return
     text = (libm / "newlib/Make.defs").read_text()
     version = re.findall(r"^\s*NEWLIB_VERSION=(\S+)", text, re.M)[-1]
-    own = f"newlib-{version}.tar.gz"
-    if (directory / own).is_file():
-        shutil.copy2(directory / own, libm / "newlib" / own)
+    if not feed_archive(directory, f"newlib-{version}.tar.gz", libm / "newlib",
+                        "newlib_*.orig.tar.*", source, "newlib/libm", "newlib",
+                        ("NuttX's, from sourceware.org", "apt-get source --download-only newlib")):
         return
-    debian = sorted(directory.glob("newlib_*.orig.tar.*"))
-    if not debian:
-        raise DemoError(f"no newlib archive in {directory}: give {own} (NuttX's, from "
-                        f"sourceware.org) or Debian's newlib_*.orig.tar.* "
-                        f"(apt-get source --download-only newlib)")
-    say(f"newlib from {debian[-1].name}")
-    unpack_one_folder(debian[-1], source, "newlib/libm", "newlib")
     for patch in sorted((libm / "newlib").glob("*.patch")):
         run(["patch", "-s", "-p0", "-i", str(patch)], cwd=libm)
     m = source / "newlib/libm"
@@ -236,21 +238,13 @@ def feed_newlib(nuttx, directory):
 
 
 def feed_zlib(apps, directory):
-    """nuttx-apps' system/zlib downloads zlib13.zip unless zlib/.git exists."""
+    """nuttx-apps' system/zlib downloads zlib13.zip."""
     zlib = apps / "system/zlib"
-    if (zlib / "zlib/.git").exists() or (zlib / "zlib13.zip").exists():
-        return
-    if (directory / "zlib13.zip").is_file():
-        shutil.copy2(directory / "zlib13.zip", zlib / "zlib13.zip")
-        return
-    debian = sorted(directory.glob("zlib_*.orig.tar.*"))
-    if not debian:
-        raise DemoError(f"no zlib archive in {directory}: give zlib13.zip (nuttx-apps', "
-                        f"from github.com/madler/zlib) or Debian's zlib_*.orig.tar.* "
-                        f"(apt-get source --download-only zlib)")
-    say(f"zlib from {debian[-1].name}")
-    unpack_one_folder(debian[-1], zlib / "zlib", "contrib/minizip/unzip.c", "zlib")
-    (zlib / "zlib/.git").write_text("unpacked by tools/qemu_demo.py\n")
+    if feed_archive(directory, "zlib13.zip", zlib, "zlib_*.orig.tar.*", zlib / "zlib",
+                    "contrib/minizip/unzip.c", "zlib",
+                    ("nuttx-apps', from github.com/madler/zlib",
+                     "apt-get source --download-only zlib")):
+        (zlib / "zlib/.git").write_text("unpacked by tools/qemu_demo.py\n")
 
 
 # --------------------------------------------------------------------------
@@ -307,6 +301,17 @@ def ignored(relative, patterns):
     return False
 
 
+def app_files(root, patterns):
+    """The files under `root` that .gitignore's `patterns` keep, as paths
+    relative to it; ignored folders (build/, target/) are not entered."""
+    files = set()
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder).relative_to(root)
+        dirs[:] = [d for d in dirs if not ignored(here / d, patterns)]
+        files.update(here / n for n in names if not ignored(here / n, patterns))
+    return files
+
+
 def install_app(apps):
     """Copy this app into the apps tree: changed files only, with their
     times, so a second run rebuilds nothing; files the app no longer has
@@ -320,11 +325,7 @@ def install_app(apps):
         raise DemoError(f"{dest} exists and is not this app: move it away")
     patterns = [p.strip() for p in (REPO / ".gitignore").read_text().splitlines()
                 if p.strip() and not p.startswith("#")] + [".git"]
-    wanted = set()
-    for path in REPO.rglob("*"):
-        relative = path.relative_to(REPO)
-        if path.is_file() and not ignored(relative, patterns):
-            wanted.add(relative)
+    wanted = app_files(REPO, patterns)
     if not dest.exists():
         say(f"app into {dest}")
         # The apps tree's generated Kconfig files list its folders: made again.
@@ -339,10 +340,8 @@ def install_app(apps):
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
-    for path in dest.rglob("*"):
-        relative = path.relative_to(dest)
-        if path.is_file() and relative not in wanted and not ignored(relative, patterns):
-            path.unlink()
+    for relative in app_files(dest, patterns) - wanted:
+        (dest / relative).unlink()
 
 
 def configure(nuttx, apps, board, settings, log):
@@ -388,7 +387,6 @@ def build(nuttx, board, jobs, log):
 
 
 def boot(nuttx, board, commands):
-    sys.path.insert(0, str(REPO / "tools"))
     try:
         import nxqemu
     except ImportError as e:
