@@ -31,9 +31,13 @@ else ifeq ($(LLVM_ARCHTYPE),riscv64)
   else
     PYRS_RUST_TARGET := riscv64imac-unknown-nuttx-elf
   endif
-else ifneq ($(filter thumb%,$(LLVM_ARCHTYPE)),)
+else ifneq ($(filter thumb% armv7a,$(LLVM_ARCHTYPE)),)
+  # thumbv7a/armv7a (Cortex-A in Thumb or Arm mode), thumbv7m, ...: rustc
+  # names its NuttX targets after NuttX's own LLVM_ARCHTYPE/LLVM_ABITYPE.
   PYRS_RUST_TARGET := $(LLVM_ARCHTYPE)-nuttx-$(LLVM_ABITYPE)
-else ifeq ($(LLVM_ARCHTYPE),aarch64)
+else ifneq ($(filter aarch64,$(LLVM_ARCHTYPE))$(CONFIG_ARCH_ARM64),)
+  # NuttX's arm64 Toolchain.defs sets no LLVM_ARCHTYPE (only the simulator
+  # on an AArch64 host does).
   PYRS_RUST_TARGET := aarch64-unknown-nuttx
 endif
 

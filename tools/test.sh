@@ -27,6 +27,14 @@ cargo build --release -p mount -p launcher \
     -Zbuild-std=core -Zjson-target-spec \
     --target targets/riscv32imafdc-unknown-nuttx-elf.json
 
+# The built-in rustc targets rust.mk picks for NuttX's other architectures
+# (ARM as Arm or Thumb, AArch64, RISC-V single-float and 64-bit).
+for target in armv7a-nuttx-eabihf thumbv7a-nuttx-eabihf aarch64-unknown-nuttx \
+              riscv32imafc-unknown-nuttx-elf riscv64gc-unknown-nuttx-elf; do
+    step "no_std crates for $target, core only"
+    cargo build --release -p mount -p launcher -Zbuild-std=core --target "$target"
+done
+
 step "tools"
 python3 -m unittest discover -s tools -p 'test_*.py'
 
