@@ -399,7 +399,7 @@ $(PYRS_CONFIGD): $(PYRS_HOSTDONE) $(PYRS_TARGET)/config.site \
 	$(Q) touch $@
 
 # The allocation calls of libpython, sent to the launcher's Python heap.
-PYRS_HEAP_CALLS := malloc calloc realloc free
+PYRS_HEAP_CALLS := malloc calloc realloc free memalign
 
 # Everything the NuttX link needs from the CPython build, as one archive so
 # Make.defs can name a single library. It holds one object, a partial link

@@ -122,6 +122,7 @@ const FUNCTIONS: &[&str] = &[
     "calloc",
     "realloc",
     "free",
+    "memalign",
     "mm_initialize_heap",
     "mm_uninitialize",
     "mm_malloc",
@@ -129,6 +130,7 @@ const FUNCTIONS: &[&str] = &[
     "mm_realloc",
     "mm_free",
     "mm_heapmember",
+    "mm_memalign",
     // C library
     "setenv",
     "getenv",

@@ -93,7 +93,8 @@ NSH_TIME_RE = re.compile(r"^\s*(\d+\.\d+) sec\s*$")
 SECTION_KINDS = {
     "text": (".text",),
     "rodata": (".rodata", ".srodata"),
-    "data": (".data", ".sdata"),
+    # The upstream app puts CPython's runtime state in a section of its own.
+    "data": (".data", ".sdata", ".PyRuntime"),
     "bss": (".bss", ".sbss"),
 }
 
@@ -279,7 +280,7 @@ def metric_rows(runs):
         ("romfs", "ROMFS image (bytes)", "bytes"),
         ("fw_text", "firmware .text (bytes)", "bytes"),
         ("fw_rodata", "firmware .rodata + .srodata (bytes)", "bytes"),
-        ("fw_data", "firmware .data + .sdata (bytes)", "bytes"),
+        ("fw_data", "firmware .data + .sdata + .PyRuntime (bytes)", "bytes"),
         ("fw_bss", "firmware .bss + .sbss (bytes)", "bytes"),
         ("heap_boot", "heap used at boot (bytes)", "bytes"),
         ("heap_first", "heap used after 1 run of python -c pass (bytes)", "bytes"),
@@ -292,7 +293,14 @@ def metric_rows(runs):
         ("time_import", 'python -c "import json, re" (virtual s)', "s"),
         ("time_repl", "python REPL: start to >>>, exit() typed ahead (virtual s)", "s"),
         ("build", "clean build of the app (s)", "build s"),
-    ]
+        ("static", "static RAM: firmware data and bss sections above (bytes)", "bytes"),
+    ] + [row for key, label in PEAK_COMMANDS for row in (
+        (f"peak_{key}", f"peak heap (maxused), fresh boot, {label} (bytes)", "bytes"),
+        (f"ram_{key}", f"RAM at peak (static + peak heap), {label} (bytes)", "bytes"),
+        (f"pyheap_{key}", f"Python heap high-water mark, {label} (bytes)", "bytes"),
+        (f"ramhw_{key}", f"RAM at peak, Python heap by its high-water mark, {label} (bytes)",
+         "bytes"),
+    )]
 
 
 # --------------------------------------------------------------------------
@@ -466,6 +474,70 @@ def store_heap(figures, used_key, peak_key, heap):
         figures[peak_key] = peak
 
 
+# The commands whose peak RAM is measured, each on a boot of its own (NuttX
+# keeps one high-water mark per heap since boot): key, label.
+PEAK_COMMANDS = (
+    ("pass", "python -c pass"),
+    ("import", 'python -c "import json, re"'),
+    ("repl", "python REPL to >>> and exit()"),
+)
+
+
+def python_heap(output):
+    """(total, maxused) of the Python heap's row ("python") in `free`
+    output, or None: the upstream app has no heap of its own."""
+    row = nxqemu.parse_free(output).get("python")
+    return None if row is None else (row.get("total"), row.get("maxused"))
+
+
+def peak_figures(static, umem_peak, heap):
+    """(peak heap, RAM at peak, Python heap high-water mark, RAM at peak
+    with the Python heap counted by its high-water mark) from the user
+    heap's maxused and the Python heap's (total, maxused) or None. The
+    Python heap is one block of the user heap: counted whole in the first
+    RAM figure, by what it held at most in the second."""
+    ram = None if static is None else static + umem_peak
+    if heap is None:
+        return umem_peak, ram, None, ram
+    total, high = heap
+    return umem_peak, ram, high, None if ram is None else ram - total + high
+
+
+def peak_of(firmware, arch, prog, key):
+    """maxused of the user heap, and the Python heap's (total, maxused) or
+    None, after one command on a fresh boot."""
+    board = icount_board(firmware, arch)
+    try:
+        board.boot()
+        if key == "repl":
+            timed_repl(board, prog)
+        else:
+            command = dict(PEAK_COMMANDS)[key].replace("python", prog, 1)
+            timed(board, command)
+        out = board.run("free", 20)
+        row = nxqemu.user_heap(out)
+        if row is None or row.get("maxused") is None:
+            raise MeasureError(f"`free` printed no maxused: {out!r}")
+        return row["maxused"], python_heap(out)
+    except nxqemu.BoardDead as e:
+        raise MeasureError(str(e)) from e
+    finally:
+        board.stop()
+
+
+def peaks(figures, firmware, arch, prog):
+    """Static RAM, and peak heap and RAM at peak of each PEAK_COMMANDS."""
+    static = None
+    if figures.get("fw_data") is not None and figures.get("fw_bss") is not None:
+        static = figures["static"] = figures["fw_data"] + figures["fw_bss"]
+    for key, _ in PEAK_COMMANDS:
+        def measure(key=key):
+            return peak_figures(static, *peak_of(firmware, arch, prog, key))
+        figures.attempt((f"peak_{key}", f"ram_{key}", f"pyheap_{key}", f"ramhw_{key}"), measure)
+        if figures[f"peak_{key}"] is not None and figures[f"pyheap_{key}"] is None:
+            del figures[f"pyheap_{key}"]  # measured: the app has no heap of its own
+
+
 RUNTIME_KEYS = ("heap_boot", "heap_first", "heap_last", "heap_growth", "peak_first",
                 "peak_last", "time_first", "time_last", "time_import", "time_repl")
 
@@ -522,6 +594,7 @@ def measure_ours(args, tmp):
     firmware_sections(figures, firmware)
     warn(f"ours: booting {args.firmware}")
     runtime(figures, icount_board(firmware, args.arch), args.progname, args.runs)
+    peaks(figures, firmware, args.arch, args.progname)
     if args.build_seconds:
         figures["build"] = args.build_seconds[0]
     return figures
@@ -537,6 +610,7 @@ def measure_upstream(args, tmp):
     firmware_sections(figures, firmware)
     warn(f"upstream: booting {args.upstream}")
     runtime(figures, icount_board(firmware, args.arch), args.progname, args.runs)
+    peaks(figures, firmware, args.arch, args.progname)
     if args.build_seconds:
         figures["build"] = args.build_seconds[1]
     return figures

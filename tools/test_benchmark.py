@@ -247,6 +247,30 @@ class Table(unittest.TestCase):
             self.assertNotIn("|", label)
             self.assertIn(kind, bm.FORMATS)
         self.assertIn("heap used after 7 runs (bytes)", [label for _, label, _ in rows])
+        for key, _ in bm.PEAK_COMMANDS:
+            for row in ("peak", "ram", "pyheap", "ramhw"):
+                self.assertIn(f"{row}_{key}", keys)
+
+    def test_peak_figures(self):
+        free = """\
+      total       used       free    maxused    maxfree  nused  nfree name
+   12582912    1311600   11271312    1426624   10962032      8      6 python
+   19289056   12936352    6352704   13080160    6044600    701     16 Umem
+"""
+        heap = bm.python_heap(free)
+        self.assertEqual(heap, (12582912, 1426624))
+        # The block counted whole, then by its high-water mark.
+        self.assertEqual(bm.peak_figures(380639, 13080160, heap),
+                         (13080160, 13460799, 1426624, 13460799 - 12582912 + 1426624))
+        # Upstream: no heap of its own.
+        self.assertIsNone(bm.python_heap(free.replace("python", "other")))
+        self.assertEqual(bm.peak_figures(356427, 1874480, None),
+                         (1874480, 2230907, None, 2230907))
+        self.assertEqual(bm.peak_figures(None, 1874480, None), (1874480, None, None, None))
+
+    def test_pyruntime_counts_as_data(self):
+        totals = bm.section_totals([(".data", 142131), (".PyRuntime", 147048), (".bss", 67232)])
+        self.assertEqual(totals["data"], 289179)
 
 
 class Main(unittest.TestCase):

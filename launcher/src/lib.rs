@@ -26,6 +26,7 @@ pub mod exit;
 pub mod fresh;
 pub mod message;
 mod run;
+pub mod snapshot;
 
 pub use argv::{Argv, ArgvError, ArgvWithOptions, MAX_ARGS};
 pub use boot::{start_boot_script, Boot, BootOs};

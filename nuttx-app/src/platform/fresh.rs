@@ -5,10 +5,11 @@
 //! - Static data: the Makefile links libpython and its helper archives into
 //!   one object (libpython.ld), so its writable data lies in one range
 //!   (`pyrs_python_data_*`) and its zeroed data in another
-//!   (`pyrs_python_bss_*`). The first run copies the data range to the
-//!   system heap, where it stays for the boot; later runs copy it back and
-//!   zero the other.
-//! - Heap: libpython's `malloc`/`calloc`/`realloc`/`free` are renamed to the
+//!   (`pyrs_python_bss_*`). The first run packs the data range into the
+//!   system heap (`launcher::snapshot`: zero words take no room), where it
+//!   stays for the boot; later runs unpack it back and zero the other.
+//! - Heap: libpython's `malloc`/`calloc`/`realloc`/`free`/`memalign` are
+//!   renamed to the
 //!   `pyrs_python_*` functions below, which allocate from a NuttX heap of
 //!   its own (`mm_initialize_heap`) over one block of the system heap. The
 //!   first run reserves the block (CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE)
@@ -21,9 +22,9 @@
 
 use core::ffi::c_void;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-use launcher::PythonState;
+use launcher::{snapshot, PythonState};
 use nuttx::Errno;
 use nuttx_sys as sys;
 use nuttx_sys::kconfig as k;
@@ -38,8 +39,10 @@ extern "C" {
 
 const HEAP_SIZE: usize = k::CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE as usize;
 
-/// The copy of the data range as the build left it; null until saved.
+/// The packed copy of the data range as the build left it; null until
+/// saved.
 static PRISTINE: AtomicPtr<u8> = AtomicPtr::new(ptr::null_mut());
+static PRISTINE_LEN: AtomicUsize = AtomicUsize::new(0);
 /// CPython's heap; null until reserved.
 static HEAP: AtomicPtr<sys::mm_heap_s> = AtomicPtr::new(ptr::null_mut());
 /// The block of the system heap it lies in.
@@ -89,13 +92,22 @@ impl PythonState for NuttxState {
 
     fn save_statics(&mut self) -> Result<(), Errno> {
         let (data, len) = data();
+        // SAFETY: the data range is len bytes that no CPython uses now.
+        let data = unsafe { core::slice::from_raw_parts(data, len) };
+        let packed_len = snapshot::packed_len(data);
         // SAFETY: malloc has no preconditions.
-        let copy = unsafe { sys::malloc(len as _) }.cast::<u8>();
+        let copy = unsafe { sys::malloc(packed_len as _) }.cast::<u8>();
         if copy.is_null() {
             return Err(Errno::ENOMEM);
         }
-        // SAFETY: both ranges are len bytes, distinct; no CPython runs.
-        unsafe { ptr::copy_nonoverlapping(data, copy, len) };
+        // SAFETY: copy is a new block of packed_len bytes, apart from data.
+        let packed = unsafe { core::slice::from_raw_parts_mut(copy, packed_len) };
+        if !snapshot::pack(data, packed) {
+            // SAFETY: copy is the block allocated above, used by nothing.
+            unsafe { sys::free(copy.cast()) };
+            return Err(Errno::EINVAL);
+        }
+        PRISTINE_LEN.store(packed_len, Ordering::Release);
         PRISTINE.store(copy, Ordering::Release);
         Ok(())
     }
@@ -104,9 +116,17 @@ impl PythonState for NuttxState {
         let (data, len) = data();
         let (bss, bss_len) = bss();
         let pristine = PRISTINE.load(Ordering::Acquire);
-        // SAFETY: pristine holds len bytes saved from data; no CPython
-        // runs, so nothing uses either range.
-        unsafe { ptr::copy_nonoverlapping(pristine, data, len) };
+        let packed_len = PRISTINE_LEN.load(Ordering::Acquire);
+        // SAFETY: pristine holds packed_len bytes packed from the data
+        // range; no CPython runs, so nothing uses either range.
+        let (packed, data) = unsafe {
+            (
+                core::slice::from_raw_parts(pristine, packed_len),
+                core::slice::from_raw_parts_mut(data, len),
+            )
+        };
+        // It fits: it was packed from this very range.
+        let _unpacked = snapshot::unpack(packed, data);
         // SAFETY: as above, for the zeroed range.
         unsafe { ptr::write_bytes(bss, 0, bss_len) };
     }
@@ -174,6 +194,17 @@ extern "C" fn pyrs_python_calloc(count: usize, size: usize) -> *mut c_void {
     }
     // SAFETY: heap is CPython's heap; mm_calloc checks the product.
     unsafe { sys::mm_calloc(heap, count, size) }
+}
+
+#[no_mangle]
+extern "C" fn pyrs_python_memalign(align: usize, size: usize) -> *mut c_void {
+    let heap = heap();
+    if heap.is_null() {
+        // SAFETY: memalign checks the alignment.
+        return unsafe { sys::memalign(align as _, size as _) };
+    }
+    // SAFETY: heap is CPython's heap; mm_memalign checks the alignment.
+    unsafe { sys::mm_memalign(heap, align, size) }
 }
 
 /// # Safety
