@@ -9,13 +9,12 @@
 //!   system heap (`launcher::snapshot`: zero words take no room), where it
 //!   stays for the boot; later runs unpack it back and zero the other.
 //! - Heap: libpython's `malloc`/`calloc`/`realloc`/`free`/`memalign` are
-//!   renamed to the
-//!   `pyrs_python_*` functions below, which allocate from a NuttX heap of
-//!   its own (`mm_initialize_heap`) over one block of the system heap. The
-//!   first run reserves the block (CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE)
-//!   and it stays reserved, so a later run cannot fail for a fragmented
-//!   system heap; every run starts with it empty. `free` in NSH lists it as
-//!   the heap `python`.
+//!   renamed to the `pyrs_python_*` functions below, which allocate from a
+//!   NuttX heap of its own (`mm_initialize_heap`) over one block of the
+//!   system heap. The first run reserves the block
+//!   (CONFIG_INTERPRETERS_PYTHON_RS_HEAP_SIZE) and it stays reserved, so a
+//!   later run cannot fail for a fragmented system heap; every run starts
+//!   with it empty. `free` in NSH lists it as the heap `python`.
 //!
 //! Only the task that holds the launcher's claim calls these, while no
 //! CPython runs: nothing else reads or writes the ranges meanwhile.
@@ -118,13 +117,10 @@ impl PythonState for NuttxState {
         let pristine = PRISTINE.load(Ordering::Acquire);
         let packed_len = PRISTINE_LEN.load(Ordering::Acquire);
         // SAFETY: pristine holds packed_len bytes packed from the data
-        // range; no CPython runs, so nothing uses either range.
-        let (packed, data) = unsafe {
-            (
-                core::slice::from_raw_parts(pristine, packed_len),
-                core::slice::from_raw_parts_mut(data, len),
-            )
-        };
+        // range, and nothing else uses them.
+        let packed = unsafe { core::slice::from_raw_parts(pristine, packed_len) };
+        // SAFETY: the data range is len bytes that no CPython uses now.
+        let data = unsafe { core::slice::from_raw_parts_mut(data, len) };
         // It fits: it was packed from this very range.
         let _unpacked = snapshot::unpack(packed, data);
         // SAFETY: as above, for the zeroed range.
