@@ -42,7 +42,8 @@ ALWAYS = [
     # moves them into the kernel; without it libc has single-user stubs).
     "getuid", "getgid", "geteuid", "getegid", "getgroups", "setuid",
     "setgid", "seteuid", "setegid", "setreuid", "setregid", "getresuid",
-    "getresgid", "setresuid", "setresgid", "umask", "times", "pathconf",
+    "getresgid", "setresuid", "setresgid", "setgroups", "umask", "times",
+    "pathconf",
     "confstr", "getentropy", "getrusage", "getpgrp", "getpgid", "getsid",
     "setpgid", "setsid", "lockf", "flock", "futimes", "lutimes",
     "fchmodat", "fchownat", "fstatat", "openat", "mkdirat", "linkat",
@@ -82,6 +83,12 @@ NEVER = {
                 "time.strftime() would return ''",
 }
 
+# Headers NuttX installs whatever its configuration: configure would find
+# them and CPython would call what they declare.
+HEADERS = {
+    "libintl.h": "defined(CONFIG_LIBC_LOCALE_GETTEXT)",
+}
+
 # Settings that are not link-test answers.
 FIXED = [
     ("MODULE_BUILDTYPE", "static",
@@ -113,6 +120,16 @@ def probed_functions(configure_ac):
                          text):
         names.append(m.group(1))
     return sorted(set(names))
+
+
+def compiled_functions(configure_ac):
+    """Names configure probes by compiling only (PY_CHECK_FUNC, cached as
+    ac_cv_func_NAME): NuttX's headers declare them whether or not the
+    configuration builds them, so the answer must come from the table too
+    (qemu-armv7a:nsh has no EVENT_FD or TIMER_FD: eventfd and timerfd_create
+    compiled, and the firmware's link failed)."""
+    text = open(configure_ac, encoding="utf-8").read()
+    return sorted(set(re.findall(r"PY_CHECK_FUNC\(\[(\w+)\]", text)))
 
 
 def nuttx_table(topdir):
@@ -176,8 +193,11 @@ def main():
                     metavar="VAR=VALUE", help="extra cache settings")
     args = ap.parse_args()
 
-    funcs = probed_functions(args.configure_ac)
     table = nuttx_table(args.topdir)
+    # Link probes always; compile-only probes where NuttX lists the function.
+    funcs = sorted(set(probed_functions(args.configure_ac)) |
+                   {name for name in compiled_functions(args.configure_ac)
+                    if name in table})
 
     conds, owners = [], []
     for name in funcs:
@@ -196,6 +216,12 @@ def main():
     if order is not None:
         out.append("ax_cv_c_float_words_bigendian=%s  # from the compiler: "
                    "CPython's own float repr" % order)
+    built = evaluate(list(HEADERS.values()), args.cpp, args.topdir)
+    for i, header in enumerate(HEADERS):
+        if i not in built:
+            var = "ac_cv_header_" + re.sub(r"\W", "_", header)
+            out.append("%s=no  # NuttX builds what it declares only with %s" %
+                       (var, HEADERS[header]))
     out.append("")
     for name in funcs:
         if name not in NEVER:

@@ -75,5 +75,18 @@ class UnlistedFunctions(unittest.TestCase):
         self.assertIn("renameat", present)
 
 
+class CompileOnlyProbes(unittest.TestCase):
+    def test_py_check_func_names_are_read(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".ac", delete=False) as f:
+            f.write("PY_CHECK_FUNC([eventfd], [\n#include <sys/eventfd.h>\n])\n"
+                    "PY_CHECK_FUNC([symlink], [@%:@include <unistd.h>])\n"
+                    "AC_CHECK_FUNCS([uname])\n")
+        try:
+            self.assertEqual(config_site.compiled_functions(f.name), ["eventfd", "symlink"])
+            self.assertEqual(config_site.probed_functions(f.name), ["uname"])
+        finally:
+            os.unlink(f.name)
+
+
 if __name__ == "__main__":
     unittest.main()
