@@ -76,9 +76,9 @@ pub fn packed_len(data: &[u8]) -> usize {
 }
 
 /// Packs `data` into `out`, which holds [`packed_len`] bytes; false if it
-/// does not.
+/// does not. (One pass: the caller has measured the length already.)
 pub fn pack(data: &[u8], out: &mut [u8]) -> bool {
-    out.len() == packed_len(data) && walk(data, Some(out)) == Some(out.len())
+    walk(data, Some(out)) == Some(out.len())
 }
 
 /// Puts packed data back into `data`, the same memory it was packed from
@@ -232,6 +232,8 @@ mod tests {
         assert!(!pack(&data, &mut short));
         let mut packed = vec![0; packed_len(&data)];
         assert!(pack(&data, &mut packed));
+        let mut long = vec![0; packed.len() + 1];
+        assert!(!pack(&data, &mut long));
         let mut other = vec![0; 2 * WORD];
         assert!(!unpack(&packed, &mut other));
         assert!(!unpack(&packed[..5], &mut [0; 4 * WORD + 1]));
