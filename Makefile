@@ -213,6 +213,15 @@ ifeq ($(CONFIG_ARCH_RISCV)$(CONFIG_INTERPRETERS_PYTHON_RS_LINK_RELAX),y)
 PYRS_CFLAGS   += -mno-relax
 endif
 
+# 32-bit ARM: for thread-locals GCC reads the thread pointer from CP15's
+# TPIDRURO on v6K and later cores, which NuttX never sets (it reads as 0, and
+# the first access to CPython's current thread state overwrites low flash).
+# NuttX provides __aeabi_read_tp (arch/arm/src/common/arm_tls.c) instead;
+# -mtp=soft calls it.
+ifeq ($(CONFIG_ARCH_ARM),y)
+PYRS_CFLAGS   += -mtp=soft
+endif
+
 # NuttX's AR carries its flags ("ar rcs"); configure wants the tool alone.
 PYRS_AR := $(firstword $(AR))
 
