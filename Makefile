@@ -307,6 +307,28 @@ endef
 PYRS_SUBMAKE = $(MAKE) MAKEOVERRIDES= -C
 
 # ---------------------------------------------------------------------------
+# 0. The board, checked before the long builds start
+# ---------------------------------------------------------------------------
+
+# 32-bit ARM: NuttX sets up each task's thread-locals (CPython keeps its
+# thread state in one) from the block its board linker script bounds with
+# _stdata/_etdata/_stbss/_etbss (arch/arm/src/common/arm_tls.c).  Most ARM
+# boards' scripts have no such sections (32 of 446 in NuttX 4ebc8a7, not
+# qemu-armv7a's), and the firmware's link would fail only at the very end.
+PYRS_BOARD_SCRIPTS := $(if $(CONFIG_ARCH_ARM),$(wildcard $(ARCHSCRIPT)))
+PYRS_BOARD_CHECKED := $(PYRS_BUILD)/board.checked
+
+$(PYRS_BOARD_CHECKED): $(PYRS_DOTCONFIG) $(PYRS_BOARD_SCRIPTS)
+	$(Q) if [ -n "$(PYRS_BOARD_SCRIPTS)" ] && ! grep -q '_stdata' $(PYRS_BOARD_SCRIPTS); then \
+	  echo "python-rs: the board's linker script $(PYRS_BOARD_SCRIPTS) places no" \
+	       "thread-local sections, which NuttX needs for CPython's thread state: add" \
+	       ".tdata and .tbss after .rodata, bounded by _stdata/_etdata and" \
+	       "_stbss/_etbss, as boards/arm/stm32f4/nucleo-f412zg/scripts/f412zg.ld does" >&2; \
+	  exit 1; fi
+	$(Q) mkdir -p $(dir $@)
+	$(Q) touch $@
+
+# ---------------------------------------------------------------------------
 # 1. Archive: fetch (only if no local copy is configured), verify, unpack
 # ---------------------------------------------------------------------------
 
@@ -319,7 +341,7 @@ $(PYRS_BUILD)/archive.id: pyrs-force
 	$(Q) echo "$(PYRS_VERSION) $(PYRS_SHA256) $(PYRS_TARBALL) $(notdir $(PYRS_PATCHES))" > $@.new
 	$(call PYRS_REPLACE_IF_CHANGED,$@)
 
-$(PYRS_UNPACKED): $(PYRS_TARBALL) $(PYRS_PATCHES) $(PYRS_BUILD)/archive.id
+$(PYRS_UNPACKED): $(PYRS_TARBALL) $(PYRS_PATCHES) $(PYRS_BUILD)/archive.id | $(PYRS_BOARD_CHECKED)
 	$(call PYRS_VERIFY_ARCHIVE,PYRS,CONFIG_INTERPRETERS_PYTHON_RS,Python-$(PYRS_VERSION).tar.xz)
 	$(Q) rm -rf $(PYRS_SRC)
 	$(Q) mkdir -p $(PYRS_BUILD)

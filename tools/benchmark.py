@@ -4,7 +4,7 @@
 interpreters/python, python_wrapper.c): code size, ROMFS image, firmware
 sections, heap, and the virtual time of python runs in QEMU.
 
-Usage: tools/benchmark.py [OURS_ELF] [--upstream UPSTREAM_ELF] [--arch rv32|rv64]
+Usage: tools/benchmark.py [OURS_ELF] [--upstream UPSTREAM_ELF] [--arch rv32|rv64|armv7a|armv8a]
                           [--runs N] [--progname NAME]
                           [--launcher-archive PATH] [--upstream-object PATH]
                           [--build-seconds OURS:UPSTREAM] [--markdown]
@@ -52,7 +52,8 @@ virtual time and an idle guest skips ahead to its next timer, so the times do
 not depend on the host and are the same from one run to the next.  The
 commands run in the order above on one boot per firmware.
 
-Tools: qemu-system-riscv32 (or 64) and riscv64-unknown-elf-{nm,size,ld}.
+Tools: the board's QEMU, riscv64-unknown-elf-{nm,size} and the board's ld
+(LINKERS).
 """
 
 import argparse
@@ -69,6 +70,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nxqemu
 
+# nm and size of any binutils read every ELF; these are the ones CI has.
 TOOL_PREFIX = "riscv64-unknown-elf-"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_ARCHIVE = os.path.join(REPO_ROOT, "build", "lib", "libpython_rs.a")
@@ -77,7 +79,12 @@ OURS_ROMFS_START = "python_rs_romfs_start"
 OURS_ROMFS_END = "python_rs_romfs_end"
 UPSTREAM_ROMFS = "romfs_cpython_modules_img"
 UPSTREAM_HELPER = "check_and_mount_romfs"
-LD_EMULATION = {"rv32": "elf32lriscv", "rv64": "elf64lriscv"}
+# The linker and its emulation for each board (archive_alone links for the
+# board; nm and size read any ELF).
+LINKERS = {"rv32": ("riscv64-unknown-elf-ld", "elf32lriscv"),
+           "rv64": ("riscv64-unknown-elf-ld", "elf64lriscv"),
+           "armv7a": ("arm-none-eabi-ld", "armelf"),
+           "armv8a": ("aarch64-linux-gnu-ld", "aarch64elf")}
 RUN_TIMEOUT = 120
 
 # Rust symbol names.  v0 mangling is "_R", an optional version number, a
@@ -340,9 +347,9 @@ class Figures(dict):
         warn(f"{self.side}: {', '.join(keys)}: n/a: {reason}")
 
 
-def binutil(tool, *args):
-    """Run riscv64-unknown-elf-TOOL; its stdout, or MeasureError."""
-    argv = [TOOL_PREFIX + tool, *args]
+def binutil(program, *args):
+    """Run a binutils program; its stdout, or MeasureError."""
+    argv = [program, *args]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, errors="replace")
     except OSError as e:
@@ -355,11 +362,11 @@ def binutil(tool, *args):
 @functools.lru_cache
 def symbols_of(elf):
     # Without --size-sort, which would drop the romfs end marker (no size).
-    return parse_nm(binutil("nm", "-S", "--defined-only", elf))
+    return parse_nm(binutil(TOOL_PREFIX + "nm", "-S", "--defined-only", elf))
 
 
 def sections_of(elf):
-    return section_totals(parse_size_sections(binutil("size", "-A", elf)))
+    return section_totals(parse_size_sections(binutil(TOOL_PREFIX + "size", "-A", elf)))
 
 
 def firmware_sections(figures, elf):
@@ -408,7 +415,8 @@ def archive_alone(figures, archive, entry, arch, tmp):
     reaches (CPython and NuttX are left unresolved)."""
     def measure():
         elf = os.path.join(tmp, "launcher-alone.elf")
-        binutil("ld", "-m", LD_EMULATION[arch], "--gc-sections", "-e", entry,
+        linker, emulation = LINKERS[arch]
+        binutil(linker, "-m", emulation, "--gc-sections", "-e", entry,
                 "--unresolved-symbols=ignore-all", "-o", elf, archive)
         return text_and_all(sections_of(elf))
 
@@ -419,7 +427,7 @@ def object_alone(figures, obj):
     """The upstream C app by itself, without the ROMFS array it also holds
     (in a section of its own: -fdata-sections)."""
     def measure():
-        sections = parse_size_sections(binutil("size", "-A", obj))
+        sections = parse_size_sections(binutil(TOOL_PREFIX + "size", "-A", obj))
         image = ".rodata." + UPSTREAM_ROMFS
         if image not in (name for name, _ in sections):
             raise MeasureError(f"no section {image} in {obj}; the ROMFS array cannot be told apart")
@@ -624,12 +632,12 @@ def measure_upstream(args, tmp):
 def parse_args(argv):
     p = argparse.ArgumentParser(
         prog="benchmark.py",
-        description="Measure the launcher against the upstream C app in QEMU rv-virt.",
+        description="Measure the launcher against the upstream C app in QEMU.",
     )
     p.add_argument("firmware", nargs="?", default="",
                    help="our NuttX ELF (`nuttx`); missing or empty: skip")
     p.add_argument("--upstream", metavar="ELF", help="the same NuttX with the upstream C app")
-    p.add_argument("--arch", choices=("rv32", "rv64"), default="rv32")
+    p.add_argument("--arch", choices=sorted(nxqemu.QEMU_MACHINES), default="rv32")
     p.add_argument("--runs", type=int, default=DEFAULT_RUNS, metavar="N",
                    help=f"runs of `python -c pass` for the heap rows (at least 2; default {DEFAULT_RUNS})")
     p.add_argument("--progname", default="python", metavar="NAME",
@@ -654,7 +662,7 @@ def input_problem(args):
             return f"{what} {path}: no such file"
     qemu = nxqemu.qemu_command("FW", args.arch)[0]
     if shutil.which(qemu) is None:
-        return f"{qemu} not found (Debian: apt-get install qemu-system-misc)"
+        return f"{qemu} not found (Debian: apt-get install {nxqemu.QEMU_PACKAGES[qemu]})"
     return None
 
 

@@ -28,6 +28,7 @@ SYSLOG_RE = re.compile(r"^\[\s*\d+\.\d+\]( |$)")
 # just being slow: no prompt will come back.
 CRASH_RE = re.compile(
     r"Assertion failed[^\n]*at file|dump_assert_info|EXCEPTION: [^\n]*MCAUSE"
+    r"|(Data|Prefetch) abort\. PC:|Undefined instruction at|Unhandled user exception"
 )
 STATUS_RE = re.compile(r"^\s*(-?\d+)\s*$")
 # What the launcher prints at boot when a boot script is configured.
@@ -173,19 +174,35 @@ def read_config(text):
     return config
 
 
-# The QEMU machine of each board architecture the tests know.
+# The QEMU machine of each board the tests know: NuttX's qemu-rv (rv-virt),
+# qemu-armv7a and qemu-armv8a boards, as their documentation boots them, with
+# semihosting for the host folder.  The console is the first UART on stdio.
 QEMU_MACHINES = {
     "rv32": ("qemu-system-riscv32", ["-semihosting", "-M", "virt,aclint=on", "-cpu", "rv32",
                                      "-smp", "1", "-bios", "none"]),
     "rv64": ("qemu-system-riscv64", ["-semihosting", "-M", "virt,aclint=on", "-cpu", "rv64",
                                      "-smp", "1", "-bios", "none"]),
+    "armv7a": ("qemu-system-arm", ["-semihosting", "-M", "virt,virtualization=off,gic-version=2",
+                                   "-cpu", "cortex-a7", "-net", "none"]),
+    "armv8a": ("qemu-system-aarch64", ["-semihosting", "-M", "virt,virtualization=on,gic-version=3",
+                                       "-cpu", "cortex-a53", "-net", "none"]),
 }
+
+# The Debian package of each QEMU program.
+QEMU_PACKAGES = {"qemu-system-riscv32": "qemu-system-misc", "qemu-system-riscv64": "qemu-system-misc",
+                 "qemu-system-arm": "qemu-system-arm", "qemu-system-aarch64": "qemu-system-arm"}
 
 
 def board_arch(config):
-    """The QEMU_MACHINES key for a firmware's configuration, or None."""
+    """The QEMU_MACHINES key for a firmware's configuration, or None (a board
+    or a CPU the table does not have)."""
     if config.get("CONFIG_ARCH_RISCV") == "y":
         return "rv64" if config.get("CONFIG_ARCH_RV64") == "y" else "rv32"
+    if config.get("CONFIG_ARCH_CHIP_QEMU_CORTEXA7") == "y":
+        return "armv7a"
+    if (config.get("CONFIG_ARCH_ARM64") == "y" and config.get("CONFIG_ARCH_CHIP_QEMU_A53") == "y"
+            and config.get("CONFIG_ARM64_GIC_VERSION", "3") == "3"):
+        return "armv8a"
     return None
 
 

@@ -143,6 +143,17 @@ class Qemu(unittest.TestCase):
         self.assertIn("rv64", cmd)
         self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=off"])
 
+    def test_arm_boards(self):
+        cmd = qh.qemu_command("/fw", "armv7a")
+        self.assertEqual(cmd[0], "qemu-system-arm")
+        self.assertIn("cortex-a7", cmd)
+        self.assertIn("virt,virtualization=off,gic-version=2", cmd)
+        cmd = qh.qemu_command("/fw", "armv8a")
+        self.assertEqual(cmd[0], "qemu-system-aarch64")
+        self.assertIn("cortex-a53", cmd)
+        for qemu, _ in qh.QEMU_MACHINES.values():
+            self.assertIn(qemu, qh.QEMU_PACKAGES)
+
     def test_memory_beyond_qemus_default(self):
         self.assertNotIn("-m", qh.qemu_command("/fw", "rv32", ram=128 * 1024 * 1024))
         cmd = qh.qemu_command("/fw", "rv32", ram=256 * 1024 * 1024 + 1)
@@ -171,6 +182,14 @@ class Config(unittest.TestCase):
         self.assertEqual(qh.board_arch(qh.read_config(self.CONFIG)), "rv32")
         self.assertEqual(qh.board_arch({"CONFIG_ARCH_RISCV": "y", "CONFIG_ARCH_RV64": "y"}), "rv64")
         self.assertIsNone(qh.board_arch({"CONFIG_ARCH_ARM": "y"}))
+        self.assertEqual(qh.board_arch({"CONFIG_ARCH_ARM": "y",
+                                        "CONFIG_ARCH_CHIP_QEMU_CORTEXA7": "y"}), "armv7a")
+        a53 = {"CONFIG_ARCH_ARM64": "y", "CONFIG_ARCH_CHIP_QEMU_A53": "y"}
+        self.assertEqual(qh.board_arch(a53), "armv8a")
+        self.assertEqual(qh.board_arch(dict(a53, CONFIG_ARM64_GIC_VERSION="3")), "armv8a")
+        # QEMU's machine differs: a GICv2 build or another core is not guessed.
+        self.assertIsNone(qh.board_arch(dict(a53, CONFIG_ARM64_GIC_VERSION="2")))
+        self.assertIsNone(qh.board_arch({"CONFIG_ARCH_ARM64": "y", "CONFIG_ARCH_CHIP_QEMU_A72": "y"}))
 
 
 class ExpectLoop(unittest.TestCase):

@@ -204,7 +204,8 @@ def pytest_configure(config):
         raise pytest.UsageError(f"{cfg}: CONFIG_INTERPRETERS_PYTHON_RS is not enabled")
     qemu = nxqemu.QEMU_MACHINES[fw.arch][0]
     if shutil.which(qemu) is None:
-        raise pytest.UsageError(f"{qemu} not found (Debian: apt-get install qemu-system-misc)")
+        raise pytest.UsageError(f"{qemu} not found (Debian: apt-get install "
+                                f"{nxqemu.QEMU_PACKAGES[qemu]})")
     config.python_rs_firmware = fw
 
 
