@@ -213,13 +213,18 @@ ifeq ($(CONFIG_ARCH_RISCV)$(CONFIG_INTERPRETERS_PYTHON_RS_LINK_RELAX),y)
 PYRS_CFLAGS   += -mno-relax
 endif
 
-# 32-bit ARM: for thread-locals GCC reads the thread pointer from CP15's
-# TPIDRURO on v6K and later cores, which NuttX never sets (it reads as 0, and
-# the first access to CPython's current thread state overwrites low flash).
-# NuttX provides __aeabi_read_tp (arch/arm/src/common/arm_tls.c) instead;
-# -mtp=soft calls it.
+# 32-bit ARM, thread-locals (CPython's current thread state is one):
+# - GCC reads the thread pointer from CP15's TPIDRURO on v6K and later
+#   cores, which NuttX never sets; -mtp=soft calls NuttX's __aeabi_read_tp
+#   (arch/arm/src/common/arm_tls.c) instead.
+# - GCC reaches an extern thread-local through a GOT slot holding its offset
+#   (initial-exec), and ARM linker scripts of NuttX boards leave .got out of
+#   the .data that start-up copies to RAM (qemu-armv7a's: the slot reads 0).
+#   The firmware is one static link: the offset is a link-time constant.
+# Without either, CPython's first allocation writes to address 0 (flash on
+# qemu-armv7a, which then stops reading as code) and the board hangs.
 ifeq ($(CONFIG_ARCH_ARM),y)
-PYRS_CFLAGS   += -mtp=soft
+PYRS_CFLAGS   += -mtp=soft -ftls-model=local-exec
 endif
 
 # NuttX's AR carries its flags ("ar rcs"); configure wants the tool alone.

@@ -66,9 +66,11 @@ PYRS_RUST_CHECKED := $(PYRS_BUILD)/rust-toolchain.checked
 
 $(PYRS_RUST_CHECKED): $(CURDIR)/rust-toolchain.toml $(PYRS_DOTCONFIG)
 	$(Q) if [ -z "$(PYRS_RUST_TARGET)" ]; then \
-	  echo "python-rs: no Rust target is known for LLVM_ARCHTYPE=$(LLVM_ARCHTYPE)" \
-	       "LLVM_ABITYPE=$(LLVM_ABITYPE) (the launcher needs atomic" \
-	       "compare-exchange: on RISC-V the A extension); add one to rust.mk" >&2; exit 1; fi
+	  echo "python-rs: no Rust target is known for CONFIG_ARCH=$(CONFIG_ARCH)" \
+	       "LLVM_ARCHTYPE=$(LLVM_ARCHTYPE) LLVM_ABITYPE=$(LLVM_ABITYPE) (the launcher" \
+	       "needs atomic compare-exchange: on RISC-V the A extension); add one to rust.mk" \
+	       "$(if $(CONFIG_ARCH_XTENSA),(Xtensa: rustc has no Xtensa backend; Espressif's" \
+	       "fork, installed by espup, has one, with no NuttX target yet))" >&2; exit 1; fi
 	$(Q) sysroot=$$($(PYRS_RUSTC) --print sysroot) || { \
 	  echo "python-rs: the Rust toolchain named in $(CURDIR)/rust-toolchain.toml" \
 	       "is not usable; install it with: (cd $(CURDIR) && rustup toolchain install)" >&2; \

@@ -16,6 +16,7 @@ URLs with a commit (URL@COMMIT), cloned into --work when missing.
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -40,26 +41,34 @@ class Board:
     base: str           # NuttX's defconfig the fragments apply to
     fragments: tuple    # files in configs/, applied in order
     qemu_arch: str      # nxqemu.QEMU_MACHINES key
+    compiler: tuple     # (the C compiler NuttX calls, its Debian package)
     libgcc_flags: tuple  # GCC flags naming the board's libgcc multilib, or ()
+    newlib: bool        # its libm is NuttX's build of newlib (downloaded)
+    tls_script: str = ""  # the board's linker script, which lacks thread-local sections
 
 
+RISCV_GCC = ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf")
 BOARDS = {
-    "rv-virt-32": Board("rv-virt:python", ("python-rs.config", "rv-virt-32.config"), "rv32",
+    "rv-virt-32": Board("rv-virt:python", ("python-rs.config", "rv-virt.config",
+                                           "rv-virt-32.config"), "rv32", RISCV_GCC,
                         # Debian's GCC 12 does not map NuttX's -march string to its
                         # rv32imafdc/ilp32d multilib and would link the rv64 libgcc.
-                        ("-march=rv32imafdc", "-mabi=ilp32d")),
-    "rv-virt-64": Board("rv-virt:python", ("python-rs.config", "rv-virt-64.config"), "rv64", ()),
+                        ("-march=rv32imafdc", "-mabi=ilp32d"), True),
+    "rv-virt-64": Board("rv-virt:python", ("python-rs.config", "rv-virt.config",
+                                           "rv-virt-64.config"), "rv64", RISCV_GCC, (), True),
+    "qemu-armv7a": Board("qemu-armv7a:nsh", ("python-rs.config", "qemu-armv7a.config"),
+                         "armv7a", ("arm-none-eabi-gcc", "gcc-arm-none-eabi"), (), False,
+                         "boards/arm/qemu/qemu-armv7a/scripts/dramboot.ld"),
 }
 
 # (program, Debian package that has it)
 TOOLS = [
     ("make", "make"), ("tar", "tar"), ("patch", "patch"), ("cargo", "rustup"),
-    ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf"),
     # NuttX's olddefconfig runs kconfig-frontends' kconfig-conf or kconfiglib's olddefconfig.
     ("kconfig-conf|olddefconfig", "kconfig-frontends"),
 ]
-QEMU_PACKAGES = {"rv32": ("qemu-system-riscv32", "qemu-system-misc"),
-                 "rv64": ("qemu-system-riscv64", "qemu-system-misc")}
+# NuttX's ALLSYMS step (qemu-armv7a:nsh has it on) imports these.
+PYTHON_MODULES = {"qemu-armv7a": (("elftools", "pyelftools"), ("cxxfilt", "cxxfilt"))}
 
 
 def say(text):
@@ -263,10 +272,25 @@ def run(argv, cwd=None, log=None, env=None):
                         + (f"; its output is in {log.name}" if log else ""))
 
 
-def check_tools(board):
+def nxqemu_module():
+    """tools/nxqemu.py, which needs pexpect."""
+    try:
+        import nxqemu
+    except ImportError as e:
+        raise DemoError(f"booting needs pexpect ({e}): pip install pexpect, or Debian's "
+                        f"python3-pexpect") from e
+    return nxqemu
+
+
+def check_tools(name, board):
+    nxqemu = nxqemu_module()
+    qemu = nxqemu.QEMU_MACHINES[board.qemu_arch][0]
     missing = [f"{tool.split('|')[0]} (Debian: {package})"
-               for tool, package in TOOLS + [QEMU_PACKAGES[board.qemu_arch]]
+               for tool, package in TOOLS + [board.compiler, (qemu, nxqemu.QEMU_PACKAGES[qemu])]
                if not any(shutil.which(name) for name in tool.split("|"))]
+    missing += [f"the Python module {module} (pip install {package})"
+                for module, package in PYTHON_MODULES.get(name, ())
+                if importlib.util.find_spec(module) is None]
     if missing:
         raise DemoError("missing tools: " + ", ".join(missing))
 
@@ -344,6 +368,38 @@ def install_app(apps):
         (dest / relative).unlink()
 
 
+TLS_SECTIONS = """\
+  .tdata : {
+      _stdata = ABSOLUTE(.);
+      *(.tdata .tdata.* .gnu.linkonce.td.*);
+      _etdata = ABSOLUTE(.);
+  } > ROM
+
+  .tbss : {
+      _stbss = ABSOLUTE(.);
+      *(.tbss .tbss.* .gnu.linkonce.tb.* .tcommon);
+      _etbss = ABSOLUTE(.);
+  } > ROM
+
+"""
+
+
+def add_tls_sections(script):
+    """NuttX sets up each task's thread-locals (CPython's thread state is
+    one) from the block the linker script bounds with _stdata.._etbss; the
+    board's script places no such sections, so the firmware cannot link.
+    Add them, in flash after the read-only data, as 32 other ARM boards'
+    scripts do."""
+    text = script.read_text()
+    if "_stdata" in text:
+        return
+    anchor = re.search(r"^\s*_eronly\s*=", text, re.M)
+    if not anchor:
+        raise DemoError(f"{script}: no `_eronly =` line to put the thread-local sections before")
+    say(f"adding the thread-local sections NuttX needs to {script}")
+    script.write_text(text[:anchor.start()] + TLS_SECTIONS + text[anchor.start():])
+
+
 def configure(nuttx, apps, board, settings, log):
     """Configure NUTTX for the board unless its .config already holds every
     setting; fail naming the settings Kconfig dropped."""
@@ -379,7 +435,7 @@ def configure(nuttx, apps, board, settings, log):
 def build(nuttx, board, jobs, log):
     argv = ["make", f"-j{jobs}"]
     if board.libgcc_flags:
-        libgcc = subprocess.run(["riscv64-unknown-elf-gcc", *board.libgcc_flags,
+        libgcc = subprocess.run([board.compiler[0], *board.libgcc_flags,
                                  "-print-libgcc-file-name"], capture_output=True, text=True)
         argv.append(f"COMPILER_RT_LIB={libgcc.stdout.strip()}")
     say(f"build (the first one takes about 10 minutes on 2 cores; output in {log.name})")
@@ -387,11 +443,7 @@ def build(nuttx, board, jobs, log):
 
 
 def boot(nuttx, board, commands):
-    try:
-        import nxqemu
-    except ImportError as e:
-        raise DemoError(f"booting needs pexpect ({e}): pip install pexpect, or Debian's "
-                        f"python3-pexpect") from e
+    nxqemu = nxqemu_module()
     config = nxqemu.read_config((nuttx / ".config").read_text())
     argv = nxqemu.qemu_command(str(nuttx / "nuttx"), board.qemu_arch,
                                ram=int(config.get("CONFIG_RAM_SIZE", "0"), 0))
@@ -427,7 +479,7 @@ def main(argv):
     args = parser.parse_args(argv)
     try:
         board = BOARDS[args.board]
-        check_tools(board)
+        check_tools(args.board, board)
         nuttx = tree(args.nuttx, args.work, "nuttx", "tools/configure.sh")
         apps = tree(args.apps, args.work, "apps", "Application.mk")
         settings = board_settings(board)
@@ -436,9 +488,12 @@ def main(argv):
             if not archives.is_dir():
                 raise DemoError(f"{args.archives}: no such folder")
             settings.update(pinned_archives(archives))
-            feed_newlib(nuttx, archives)
+            if board.newlib:
+                feed_newlib(nuttx, archives)
             feed_zlib(apps, archives)
         install_app(apps)
+        if board.tls_script:
+            add_tls_sections(nuttx / board.tls_script)
         with open(nuttx / "qemu-demo.log", "w") as log:
             configure(nuttx, apps, board, settings, log)
             build(nuttx, board, args.jobs, log)

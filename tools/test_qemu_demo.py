@@ -48,6 +48,28 @@ class Fragments(unittest.TestCase):
         self.assertEqual(rv64["CONFIG_ARCH_CHIP_QEMU_RV64"], "y")
         self.assertIsNone(rv64["CONFIG_ARCH_CHIP_QEMU_RV32"])
 
+    def test_arm_board_sets_no_riscv_option(self):
+        arm = qemu_demo.board_settings(qemu_demo.BOARDS["qemu-armv7a"])
+        self.assertFalse([name for name, value in arm.items() if "RISCV" in name and value])
+        self.assertEqual(arm["CONFIG_FLASH_START"], "0x00600000")
+
+    def test_tls_sections_go_before_eronly_once(self):
+        script_text = ("  .rodata : {\n  } > ROM\n\n  _eronly = LOADADDR(.data);\n"
+                       "  .data : {\n  } > RAM AT > ROM\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / "dramboot.ld"
+            script.write_text(script_text)
+            with contextlib.redirect_stdout(io.StringIO()):
+                qemu_demo.add_tls_sections(script)
+                once = script.read_text()
+                qemu_demo.add_tls_sections(script)
+            self.assertEqual(script.read_text(), once)
+            self.assertLess(once.index("_etbss"), once.index("_eronly"))
+            self.assertLess(once.index("} > ROM"), once.index("_stdata"))
+            script.write_text("SECTIONS { }\n")
+            with self.assertRaisesRegex(qemu_demo.DemoError, "no `_eronly =` line"):
+                qemu_demo.add_tls_sections(script)
+
     def test_parse(self):
         text = "# comment\n\nCONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x y\"\n"
         self.assertEqual(qemu_demo.parse_fragment(text),
@@ -193,7 +215,7 @@ class TreesToolsApp(unittest.TestCase):
             with self.assertRaisesRegex(qemu_demo.DemoError,
                                         r"riscv64-unknown-elf-gcc \(Debian: gcc-riscv64-unknown-"
                                         r"elf\).*qemu-system-riscv64 \(Debian: qemu-system-misc\)"):
-                qemu_demo.check_tools(qemu_demo.BOARDS["rv-virt-64"])
+                qemu_demo.check_tools("rv-virt-64", qemu_demo.BOARDS["rv-virt-64"])
 
     def test_app_copy_is_incremental_and_drops_stale_files(self):
         with tempfile.TemporaryDirectory() as tmp:
