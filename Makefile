@@ -322,8 +322,16 @@ PYRS_SUBMAKE = $(MAKE) MAKEOVERRIDES= -C
 # qemu-armv7a's), and the firmware's link would fail only at the very end.
 PYRS_BOARD_SCRIPTS := $(if $(CONFIG_ARCH_ARM),$(wildcard $(ARCHSCRIPT)))
 PYRS_BOARD_CHECKED := $(PYRS_BUILD)/board.checked
+# An architecture may offer SCHED_THREAD_LOCAL without implementing it
+# (arm64 in NuttX 4ebc8a7: no up_tls_initialize, TPIDR_EL0 never set).
+PYRS_ARCH_SRC := $(TOPDIR)/arch/$(call unquote,$(CONFIG_ARCH))/src
 
 $(PYRS_BOARD_CHECKED): $(PYRS_DOTCONFIG) $(PYRS_BOARD_SCRIPTS)
+	$(Q) if [ -d $(PYRS_ARCH_SRC) ] && \
+	     ! grep -rqs --include='*.c' up_tls_initialize $(PYRS_ARCH_SRC); then \
+	  echo "python-rs: NuttX's $(call unquote,$(CONFIG_ARCH)) port has no thread-local" \
+	       "storage (no up_tls_initialize in $(PYRS_ARCH_SRC)), which CPython's thread" \
+	       "state needs: the firmware would not link" >&2; exit 1; fi
 	$(Q) if [ -n "$(PYRS_BOARD_SCRIPTS)" ] && ! grep -q '_stdata' $(PYRS_BOARD_SCRIPTS); then \
 	  echo "python-rs: the board's linker script $(PYRS_BOARD_SCRIPTS) places no" \
 	       "thread-local sections, which NuttX needs for CPython's thread state: add" \
