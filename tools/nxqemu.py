@@ -214,9 +214,24 @@ def board_arch(config):
 QEMU_DEFAULT_RAM = 128 * 1024 * 1024
 
 
+# Where each machine's RAM starts: QEMU's -m counts from there.
+QEMU_RAM_BASE = {"rv32": 0x80000000, "rv64": 0x80000000,
+                 "armv7a": 0x40000000, "armv8a": 0x40000000}
+
+
+def ram_needed(config, arch):
+    """The RAM a firmware uses, counted from the machine's RAM base: its
+    CONFIG_RAM_SIZE, plus what lies below its CONFIG_RAM_START (2 MiB on
+    NuttX's qemu-armv7a configurations with flash)."""
+    size = int(config.get("CONFIG_RAM_SIZE", "0"), 0)
+    start = int(config.get("CONFIG_RAM_START", "0"), 0)
+    base = QEMU_RAM_BASE[arch]
+    return size + (start - base if start > base else 0)
+
+
 def qemu_command(firmware, arch="rv32", icount=False, ram=0):
-    """`ram`: the firmware's CONFIG_RAM_SIZE; QEMU gets more than its
-    default 128 MiB when the firmware needs it."""
+    """`ram`: ram_needed(); QEMU gets more than its default 128 MiB when
+    the firmware needs it."""
     qemu, machine = QEMU_MACHINES[arch]
     cmd = [qemu] + machine + ["-kernel", firmware, "-nographic"]
     if ram > QEMU_DEFAULT_RAM:

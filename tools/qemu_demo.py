@@ -446,7 +446,7 @@ def boot(nuttx, board, commands):
     nxqemu = nxqemu_module()
     config = nxqemu.read_config((nuttx / ".config").read_text())
     argv = nxqemu.qemu_command(str(nuttx / "nuttx"), board.qemu_arch,
-                               ram=int(config.get("CONFIG_RAM_SIZE", "0"), 0))
+                               ram=nxqemu.ram_needed(config, board.qemu_arch))
     if not commands:
         say("boot: " + " ".join(argv) + "   (quit with Ctrl-A x)")
         os.execvp(argv[0], argv)

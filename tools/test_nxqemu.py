@@ -154,6 +154,15 @@ class Qemu(unittest.TestCase):
         for qemu, _ in qh.QEMU_MACHINES.values():
             self.assertIn(qemu, qh.QEMU_PACKAGES)
 
+    def test_ram_counts_from_the_machines_ram_base(self):
+        rv = {"CONFIG_RAM_START": "0x80000000", "CONFIG_RAM_SIZE": "268435456"}
+        self.assertEqual(qh.ram_needed(rv, "rv32"), 256 * 1024 * 1024)
+        arm = {"CONFIG_RAM_START": "0x40200000", "CONFIG_RAM_SIZE": "266338304"}
+        self.assertEqual(qh.ram_needed(arm, "armv7a"), 256 * 1024 * 1024)
+        self.assertEqual(qh.ram_needed({}, "armv8a"), 0)
+        for arch in qh.QEMU_MACHINES:
+            self.assertIn(arch, qh.QEMU_RAM_BASE)
+
     def test_memory_beyond_qemus_default(self):
         self.assertNotIn("-m", qh.qemu_command("/fw", "rv32", ram=128 * 1024 * 1024))
         cmd = qh.qemu_command("/fw", "rv32", ram=256 * 1024 * 1024 + 1)

@@ -180,7 +180,7 @@ class Firmware:
         self.mountpoint = config.get(PY + "MOUNTPOINT", "/usr/local/lib")
         self.scripts_dir = config.get(PY + "SCRIPTS_DIR", "")
         self.boot_script = config.get(PY + "BOOT_SCRIPT", "")
-        self.ram_size = int(config.get("CONFIG_RAM_SIZE", "0"), 0)
+        self.ram_size = nxqemu.ram_needed(config, self.arch) if self.arch else 0
 
     def has(self, option):
         return self.config.get("CONFIG_" + option) == "y"
