@@ -221,7 +221,7 @@ endif
 #   (initial-exec), and ARM linker scripts of NuttX boards leave .got out of
 #   the .data that start-up copies to RAM (qemu-armv7a's: the slot reads 0).
 #   The firmware is one static link: the offset is a link-time constant.
-# Without either, CPython's first allocation writes to address 0 (flash on
+# Without them, CPython's first allocation writes to address 0 (flash on
 # qemu-armv7a, which then stops reading as code) and the board hangs.
 ifeq ($(CONFIG_ARCH_ARM),y)
 PYRS_CFLAGS   += -mtp=soft -ftls-model=local-exec
