@@ -282,14 +282,14 @@ def nxqemu_module():
     return nxqemu
 
 
-def check_tools(name, board):
+def check_tools(board_name, board):
     nxqemu = nxqemu_module()
     qemu = nxqemu.QEMU_MACHINES[board.qemu_arch][0]
     missing = [f"{tool.split('|')[0]} (Debian: {package})"
                for tool, package in TOOLS + [board.compiler, (qemu, nxqemu.QEMU_PACKAGES[qemu])]
-               if not any(shutil.which(name) for name in tool.split("|"))]
+               if not any(shutil.which(program) for program in tool.split("|"))]
     missing += [f"the Python module {module} (pip install {package})"
-                for module, package in PYTHON_MODULES.get(name, ())
+                for module, package in PYTHON_MODULES.get(board_name, ())
                 if importlib.util.find_spec(module) is None]
     if missing:
         raise DemoError("missing tools: " + ", ".join(missing))
