@@ -45,6 +45,7 @@ class Board:
     libgcc_flags: tuple  # GCC flags naming the board's libgcc multilib, or ()
     newlib: bool        # its libm is NuttX's build of newlib (downloaded)
     tls_script: str = ""  # the board's linker script, which lacks thread-local sections
+    python_modules: tuple = ()  # (module, pip package) its NuttX build imports
 
 
 RISCV_GCC = ("riscv64-unknown-elf-gcc", "gcc-riscv64-unknown-elf")
@@ -58,7 +59,9 @@ BOARDS = {
                                            "rv-virt-64.config"), "rv64", RISCV_GCC, (), True),
     "qemu-armv7a": Board("qemu-armv7a:nsh", ("python-rs.config", "qemu-armv7a.config"),
                          "armv7a", ("arm-none-eabi-gcc", "gcc-arm-none-eabi"), (), False,
-                         "boards/arm/qemu/qemu-armv7a/scripts/dramboot.ld"),
+                         "boards/arm/qemu/qemu-armv7a/scripts/dramboot.ld",
+                         # NuttX's ALLSYMS step, on in qemu-armv7a:nsh.
+                         (("elftools", "pyelftools"), ("cxxfilt", "cxxfilt"))),
 }
 
 # (program, Debian package that has it)
@@ -67,8 +70,6 @@ TOOLS = [
     # NuttX's olddefconfig runs kconfig-frontends' kconfig-conf or kconfiglib's olddefconfig.
     ("kconfig-conf|olddefconfig", "kconfig-frontends"),
 ]
-# NuttX's ALLSYMS step (qemu-armv7a:nsh has it on) imports these.
-PYTHON_MODULES = {"qemu-armv7a": (("elftools", "pyelftools"), ("cxxfilt", "cxxfilt"))}
 
 
 def say(text):
@@ -282,14 +283,14 @@ def nxqemu_module():
     return nxqemu
 
 
-def check_tools(board_name, board):
+def check_tools(board):
     nxqemu = nxqemu_module()
     qemu = nxqemu.QEMU_MACHINES[board.qemu_arch][0]
     missing = [f"{tool.split('|')[0]} (Debian: {package})"
                for tool, package in TOOLS + [board.compiler, (qemu, nxqemu.QEMU_PACKAGES[qemu])]
                if not any(shutil.which(program) for program in tool.split("|"))]
     missing += [f"the Python module {module} (pip install {package})"
-                for module, package in PYTHON_MODULES.get(board_name, ())
+                for module, package in board.python_modules
                 if importlib.util.find_spec(module) is None]
     if missing:
         raise DemoError("missing tools: " + ", ".join(missing))
@@ -479,7 +480,7 @@ def main(argv):
     args = parser.parse_args(argv)
     try:
         board = BOARDS[args.board]
-        check_tools(args.board, board)
+        check_tools(board)
         nuttx = tree(args.nuttx, args.work, "nuttx", "tools/configure.sh")
         apps = tree(args.apps, args.work, "apps", "Application.mk")
         settings = board_settings(board)

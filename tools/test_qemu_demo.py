@@ -215,7 +215,13 @@ class TreesToolsApp(unittest.TestCase):
             with self.assertRaisesRegex(qemu_demo.DemoError,
                                         r"riscv64-unknown-elf-gcc \(Debian: gcc-riscv64-unknown-"
                                         r"elf\).*qemu-system-riscv64 \(Debian: qemu-system-misc\)"):
-                qemu_demo.check_tools("rv-virt-64", qemu_demo.BOARDS["rv-virt-64"])
+                qemu_demo.check_tools(qemu_demo.BOARDS["rv-virt-64"])
+
+    def test_missing_python_modules_are_named(self):
+        with mock.patch.object(qemu_demo.importlib.util, "find_spec", return_value=None):
+            with self.assertRaisesRegex(qemu_demo.DemoError,
+                                        r"the Python module elftools \(pip install pyelftools\)"):
+                qemu_demo.check_tools(qemu_demo.BOARDS["qemu-armv7a"])
 
     def test_app_copy_is_incremental_and_drops_stale_files(self):
         with tempfile.TemporaryDirectory() as tmp:
