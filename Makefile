@@ -227,6 +227,15 @@ ifeq ($(CONFIG_ARCH_ARM),y)
 PYRS_CFLAGS   += -mtp=soft -ftls-model=local-exec
 endif
 
+# Without a double-precision FPU there is no fused double multiply-add, and
+# newlib's fma() is then x * y + z, rounded twice (its own manual: "DO NOT
+# USE"): CPython's hypot(), sumprod() and statistics lose their last bits
+# (rv32 ilp32f: 13 of test_math's hypot cases).  UNRELIABLE_FMA is
+# CPython's switch to its own error-free products (Dekker) for these.
+ifneq ($(CONFIG_ARCH_DPFPU),y)
+PYRS_CFLAGS   += -DUNRELIABLE_FMA
+endif
+
 # NuttX's AR carries its flags ("ar rcs"); configure wants the tool alone.
 PYRS_AR := $(firstword $(AR))
 
